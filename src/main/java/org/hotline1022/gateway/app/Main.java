@@ -1,2 +1,78 @@
 package org.hotline1022.gateway.app;
-public class Main { public static void main(String[] a) {} }
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.hotline1022.gateway.config.GatewayConfig;
+import org.hotline1022.gateway.intake.Triage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar hotline-gateway.jar} runs the gateway; {@code classify} runs the classifier on
+ * JSON Lines. SIGTERM stops the gateway gracefully within the configured grace period.
+ */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    String command = args.length == 0 ? "run" : args[0];
+    String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+    switch (command) {
+      case "run" -> run();
+      case "classify" -> System.exit(ClassifyCommand.run(rest, System.in, System.out, System.err));
+      default -> {
+        System.err.println("usage: hotline-gateway.jar [run | classify]");
+        System.exit(2);
+      }
+    }
+  }
+
+  private static void run() {
+    GatewayConfig config;
+    Triage triage;
+    try {
+      config = GatewayConfig.load();
+      triage = Triages.fromConfig(config);
+    } catch (RuntimeException e) {
+      System.err.println("configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = newVertx(registry);
+    Gateway gateway = new Gateway(vertx, config, registry, triage);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        gateway.stop().transform(ar -> vertx.close()).toCompletionStage().toCompletableFuture()
+            .get(config.shutdownGrace().toMillis() + 5000, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        LOG.error("shutdown did not complete in time", e);
+      }
+    }, "hotline-shutdown"));
+    gateway.start().onFailure(e -> {
+      LOG.error("gateway failed to start", e);
+      // not on the event loop: exit runs the shutdown hook, which waits for Vert.x
+      new Thread(() -> System.exit(1), "hotline-exit").start();
+    });
+  }
+
+  /** A Vert.x with Micrometer metrics feeding the given Prometheus registry. */
+  public static Vertx newVertx(PrometheusMeterRegistry registry) {
+    return Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+            .setJvmMetricsEnabled(true)
+            .setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+  }
+}

@@ -1,0 +1,92 @@
+package org.hotline1022.gateway.app;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import org.hotline1022.gateway.adapter.web.WebPortal;
+import org.hotline1022.gateway.config.GatewayConfig;
+import org.hotline1022.gateway.health.DatabaseProbeVerticle;
+import org.hotline1022.gateway.health.Readiness;
+import org.hotline1022.gateway.intake.Intake;
+import org.hotline1022.gateway.intake.Triage;
+import org.hotline1022.gateway.metrics.GatewayMetrics;
+import org.hotline1022.gateway.metrics.MicrometerGatewayMetrics;
+import org.hotline1022.gateway.store.DatabaseVerticle;
+import org.hotline1022.gateway.store.WriterVerticle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deploys the gateway in dependency order (database and migrations → writer → listeners), so
+ * nothing accepts traffic before it can be stored, and stops it in reverse: readiness off,
+ * listeners closed gracefully, writer drained, database closed.
+ */
+public final class Gateway {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final MeterRegistry registry;
+  private final Triage triage;
+  private final Readiness readiness = new Readiness();
+  private final List<String> deployments = new ArrayList<>();
+  private DatabaseVerticle database;
+
+  public Gateway(Vertx vertx, GatewayConfig config, MeterRegistry registry, Triage triage) {
+    this.vertx = vertx;
+    this.config = config;
+    this.registry = registry;
+    this.triage = triage;
+  }
+
+  public Readiness readiness() {
+    return readiness;
+  }
+
+  /** The database in use, once started. */
+  public org.hotline1022.gateway.store.DbEndpoint db() {
+    return database.endpoint();
+  }
+
+  public Future<Gateway> start() {
+    LOG.info("starting [{}]", config.describe());
+    config.unknownEnv().forEach(name -> LOG.warn("environment variable matches no config key [name: {}]", name));
+    Intake.registerCodecs(vertx);
+    GatewayMetrics metrics = new MicrometerGatewayMetrics(registry);
+    database = new DatabaseVerticle(config.db(), config.dataDir());
+    return deploy(database, new DeploymentOptions())
+        .compose(v -> {
+          Services s = new Services(config, database.endpoint(), triage, registry, metrics, readiness,
+              new WebPortal.Limits(vertx, config.web()));
+          return deploy(new WriterVerticle(s.db(), config.writer(), metrics), new DeploymentOptions())
+              .compose(w -> deploy(new DatabaseProbeVerticle(s.db(), readiness), new DeploymentOptions()))
+              .compose(p -> vertx.deployVerticle(() -> new HttpVerticle(s), new DeploymentOptions().setInstances(config.http().instances())))
+              .onSuccess(deployments::add);
+        })
+        .map(v -> {
+          readiness.set("http", true);
+          LOG.info("gateway ready [httpPort: {}]", config.http().port());
+          return this;
+        });
+  }
+
+  private Future<String> deploy(io.vertx.core.Deployable verticle, DeploymentOptions options) {
+    return vertx.deployVerticle(verticle, options).onSuccess(deployments::add);
+  }
+
+  /** Graceful stop in reverse deployment order; completes when everything is closed. */
+  public Future<Void> stop() {
+    readiness.shuttingDown();
+    LOG.info("stopping: readiness off, closing listeners, draining the writer");
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      chain = chain.transform(v -> vertx.deploymentIDs().contains(id) ? vertx.undeploy(id) : Future.succeededFuture())
+          .onFailure(e -> LOG.warn("undeploy failed [deployment: {}]", id, e));
+    }
+    return chain.transform(ar -> Future.<Void>succeededFuture()).onComplete(ar -> LOG.info("stopped"));
+  }
+}

@@ -1,0 +1,60 @@
+package org.hotline1022.gateway.app;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.sqlclient.Pool;
+import java.util.concurrent.TimeUnit;
+import org.hotline1022.gateway.adapter.web.WebPortal;
+import org.hotline1022.gateway.health.HealthRoutes;
+import org.hotline1022.gateway.intake.Intake;
+import org.hotline1022.gateway.store.PgStatusLookup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP port: web portal, metrics, health and the public page. One instance per event loop,
+ * each with its own read pool; they share the port. Stopping shuts the server down gracefully:
+ * no new connections, requests in flight finish (their commits are still awaited).
+ */
+final class HttpVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+
+  private final Services services;
+  private HttpServer server;
+  private Pool readPool;
+
+  HttpVerticle(Services services) {
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    var cfg = services.config();
+    readPool = services.db().pool(vertx, "hotline-http-read", cfg.db().poolSize(), true);
+    Intake intake = new Intake(vertx, services.triage(), services.metrics(), cfg.writer().ackTimeoutMs());
+
+    Router router = Router.router(vertx);
+    HealthRoutes.mount(router, services.readiness());
+    router.get("/metrics").handler(PrometheusScrapingHandler.create((PrometheusMeterRegistry) services.registry()));
+    new WebPortal(intake, new PgStatusLookup(readPool), cfg.web(), services.webLimits(), services.metrics(),
+        cfg.writer().retryAfterSeconds()).mount(router);
+    router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(true).setMaxAgeSeconds(300));
+
+    server = vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true).setIdleTimeout(120)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS));
+    return server.requestHandler(router).listen(cfg.http().port(), cfg.http().host())
+        .onSuccess(s -> LOG.info("http listening [port: {}]", s.actualPort()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    long grace = services.config().shutdownGrace().toMillis();
+    return server.shutdown(grace, TimeUnit.MILLISECONDS).eventually(() -> readPool.close());
+  }
+}

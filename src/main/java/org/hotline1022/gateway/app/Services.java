@@ -1,0 +1,22 @@
+package org.hotline1022.gateway.app;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.hotline1022.gateway.adapter.web.WebPortal;
+import org.hotline1022.gateway.config.GatewayConfig;
+import org.hotline1022.gateway.health.Readiness;
+import org.hotline1022.gateway.intake.Triage;
+import org.hotline1022.gateway.metrics.GatewayMetrics;
+import org.hotline1022.gateway.store.DbEndpoint;
+
+/**
+ * What the gateway's verticles are built from: immutable config and thread-safe shared services,
+ * created once by {@link Gateway} and handed to each verticle's constructor.
+ */
+record Services(
+    GatewayConfig config,
+    DbEndpoint db,
+    Triage triage,
+    MeterRegistry registry,
+    GatewayMetrics metrics,
+    Readiness readiness,
+    WebPortal.Limits webLimits) {}

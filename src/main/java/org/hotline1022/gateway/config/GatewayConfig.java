@@ -1,0 +1,62 @@
+package org.hotline1022.gateway.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.hotline1022.gateway.inquiry.Channel;
+
+/**
+ * The whole effective configuration, read once at startup from {@code conf/gateway.yaml} plus
+ * {@code HOTLINE_*} environment overrides, validated, and handed down to the verticles.
+ */
+public record GatewayConfig(
+    HttpConfig http,
+    DbConfig db,
+    Path dataDir,
+    WriterConfig writer,
+    WebConfig web,
+    Map<Channel, Duration> threadingWindows,
+    Duration shutdownGrace,
+    List<String> unknownEnv) {
+
+  public static GatewayConfig load() {
+    return fromYaml(ConfigFiles.read("gateway.yaml"), System.getenv());
+  }
+
+  /** Builds the config from YAML text and an environment; throws IllegalArgumentException naming a bad key. */
+  public static GatewayConfig fromYaml(String yaml, Map<String, String> env) {
+    ConfigTree tree = ConfigTree.parse(yaml, env);
+    ConfigTree.Section http = tree.section("http");
+    ConfigTree.Section db = tree.section("db");
+    ConfigTree.Section writer = tree.section("writer");
+    ConfigTree.Section web = tree.section("web");
+    ConfigTree.Section windows = tree.section("threading.windowMinutes");
+
+    Map<Channel, Duration> threading = new EnumMap<>(Channel.class);
+    for (Channel c : Channel.values()) {
+      threading.put(c, Duration.ofMinutes(windows.number(c.tag(), c == Channel.WEB ? 0 : 1440, 0, 525_600)));
+    }
+    return new GatewayConfig(
+        new HttpConfig(http.string("host", "0.0.0.0"), http.integer("port", 8080, 0, 65535), http.integer("instances", 2, 1, 64)),
+        new DbConfig(db.string("url", ""), db.integer("poolSize", 4, 1, 100), db.integer("connectTimeoutMs", 5000, 100, 120_000),
+            tree.section("embedded").integer("port", 0, 0, 65535)),
+        Path.of(tree.root().string("dataDir", "./data")),
+        new WriterConfig(writer.integer("queueCapacity", 20000, 1, 10_000_000), writer.integer("maxBatch", 400, 1, 5000),
+            writer.integer("parallelBatches", 2, 1, 16), writer.number("ackTimeoutMs", 10_000, 100, 600_000),
+            writer.integer("retryAfterSeconds", 2, 1, 3600)),
+        new WebConfig(web.integer("maxBodyBytes", 65536, 1024, 10_485_760), web.integer("maxTextChars", 5000, 10, 1_000_000),
+            web.integer("maxNameChars", 200, 10, 10_000), web.integer("rateLimit", 120, 0, 1_000_000),
+            web.integer("rateBurst", 30, 0, 1_000_000), web.bool("trustForwardedFor", false)),
+        Map.copyOf(threading),
+        Duration.ofSeconds(tree.section("shutdown").integer("graceSeconds", 25, 1, 3600)),
+        List.copyOf(tree.unknownEnv()));
+  }
+
+  /** One line for the startup log: everything but secrets. */
+  public String describe() {
+    return "http=" + http + " db=" + db.safeUrl() + " poolSize=" + db.poolSize() + " dataDir=" + dataDir
+        + " writer=" + writer + " web=" + web + " threadingWindows=" + threadingWindows + " shutdownGrace=" + shutdownGrace;
+  }
+}

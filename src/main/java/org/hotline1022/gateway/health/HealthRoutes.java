@@ -1,0 +1,24 @@
+package org.hotline1022.gateway.health;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+
+/** {@code /health/live} (the event loop answers) and {@code /health/ready} (safe to send traffic here). */
+public final class HealthRoutes {
+  private HealthRoutes() {}
+
+  public static void mount(Router router, Readiness readiness) {
+    router.get("/health/live").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("status", "UP").encode()));
+    router.get("/health/ready").handler(ctx -> {
+      boolean ready = readiness.ready();
+      JsonObject checks = new JsonObject();
+      readiness.snapshot().forEach((k, v) -> checks.put(k, v ? "UP" : "DOWN"));
+      if (readiness.isShuttingDown()) {
+        checks.put("shutdown", "IN_PROGRESS");
+      }
+      ctx.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("status", ready ? "UP" : "DOWN").put("checks", checks).encode());
+    });
+  }
+}

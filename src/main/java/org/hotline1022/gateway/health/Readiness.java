@@ -1,0 +1,35 @@
+package org.hotline1022.gateway.health;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Readiness of this process: each component reports itself (database reachable, HTTP listening,
+ * each enabled adapter listening), and shutdown turns everything off at once. Thread-safe: written
+ * from several event loops, read by the health endpoint.
+ */
+public final class Readiness {
+  private final Map<String, Boolean> checks = new ConcurrentHashMap<>();
+  private volatile boolean shuttingDown;
+
+  public void set(String check, boolean up) {
+    checks.put(check, up);
+  }
+
+  public void shuttingDown() {
+    shuttingDown = true;
+  }
+
+  public boolean isShuttingDown() {
+    return shuttingDown;
+  }
+
+  public boolean ready() {
+    return !shuttingDown && !checks.isEmpty() && checks.values().stream().allMatch(Boolean::booleanValue);
+  }
+
+  public Map<String, Boolean> snapshot() {
+    return new TreeMap<>(checks);
+  }
+}

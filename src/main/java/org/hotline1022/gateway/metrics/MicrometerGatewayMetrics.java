@@ -1,0 +1,68 @@
+package org.hotline1022.gateway.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.hotline1022.gateway.inquiry.Channel;
+
+/** Micrometer meters named {@code hotline.*}, scraped as {@code hotline_*} at {@code /metrics}. */
+public final class MicrometerGatewayMetrics implements GatewayMetrics {
+  private final MeterRegistry registry;
+
+  public MicrometerGatewayMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void received(Channel channel, String outcome) {
+    Counter.builder("hotline.inquiries.received").description("Inbound contacts by channel and outcome")
+        .tag("channel", channel.tag()).tag("outcome", outcome).register(registry).increment();
+    if ("duplicate".equals(outcome)) {
+      Counter.builder("hotline.inquiries.duplicates").description("Replays absorbed by the (channel, external id) dedupe")
+          .tag("channel", channel.tag()).register(registry).increment();
+    }
+  }
+
+  @Override
+  public void ackLatency(Channel channel, long nanos) {
+    Timer.builder("hotline.intake.ack.latency").description("Receipt to acknowledgement (after commit)")
+        .tag("channel", channel.tag()).publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void rejected(Channel channel, String reason) {
+    Counter.builder("hotline.intake.rejected").description("Input refused before intake, by reason")
+        .tag("channel", channel.tag()).tag("reason", reason).register(registry).increment();
+  }
+
+  @Override
+  public void batch(int size, long commitNanos) {
+    DistributionSummary.builder("hotline.writer.batch.size").description("Submissions per committed transaction")
+        .register(registry).record(size);
+    Timer.builder("hotline.writer.commit.time").description("Writer transaction time, send to commit")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry).record(commitNanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void batchFailed(String cause) {
+    Counter.builder("hotline.writer.batch.failures").description("Failed writer transactions by cause")
+        .tag("cause", cause).register(registry).increment();
+  }
+
+  @Override
+  public void queueDepth(Supplier<Number> depth) {
+    Gauge.builder("hotline.writer.queue.depth", depth).description("Submissions waiting for a commit").register(registry);
+  }
+}
