@@ -83,6 +83,10 @@ public final class WebPortal {
         .failureHandler(ctx -> {
           if (ctx.statusCode() == 413) {
             tooLarge(ctx);
+          } else if (ctx.failure() instanceof io.netty.handler.codec.DecoderException
+              || ctx.failure() instanceof io.netty.handler.codec.http.multipart.HttpPostRequestDecoder.ErrorDataDecoderException) {
+            // the body handler's own form decoding refused a malformed percent escape
+            submitFailed(ctx, new BadInput("body", "bad_encoding", "malformed form encoding"));
           } else {
             submitFailed(ctx, ctx.failure() == null ? new IllegalStateException("status " + ctx.statusCode()) : ctx.failure());
           }
