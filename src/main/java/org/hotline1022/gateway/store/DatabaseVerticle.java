@@ -59,6 +59,9 @@ public final class DatabaseVerticle extends VerticleBase {
         .setPort(config.embeddedPort())
         .setPGStartupWait(Duration.ofSeconds(60))
         .setServerConfig("max_connections", "200")
+        // the library's defaults favour test speed (synchronous_commit=off); the gateway's acks need durable commits
+        .setServerConfig("synchronous_commit", "on")
+        .setServerConfig("fsync", "on")
         .setServerConfig("listen_addresses", "127.0.0.1")
         .start();
     LOG.info("embedded postgres ready [port: {}]", embedded.getPort());

@@ -14,7 +14,8 @@ public record DbEndpoint(PgConnectOptions connectOptions, String jdbcUrl, String
   /** From {@code postgresql://user:pass@host:port/db}. */
   public static DbEndpoint fromUrl(String url, int connectTimeoutMs) {
     PgConnectOptions options = PgConnectOptions.fromUri(url.startsWith("postgres://") ? "postgresql://" + url.substring(11) : url);
-    options.setPipeliningLimit(256).setCachePreparedStatements(true);
+    // an acknowledged inquiry must survive a crash whatever the server's default says
+    options.setPipeliningLimit(256).setCachePreparedStatements(true).addProperty("synchronous_commit", "on");
     String jdbc = "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/" + options.getDatabase();
     return new DbEndpoint(options, jdbc, options.getUser(), options.getPassword(), connectTimeoutMs);
   }

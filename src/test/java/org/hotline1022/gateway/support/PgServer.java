@@ -30,7 +30,7 @@ public final class PgServer implements AutoCloseable {
     Files.createDirectories(dataDir);
     pg = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(port)
         .setRegisterShutdownHook(true).setPGStartupWait(Duration.ofSeconds(60))
-        .setServerConfig("max_connections", "200").start();
+        .setServerConfig("max_connections", "200").start(); // the library default synchronous_commit=off: the gateway must insist on durable commits itself
   }
 
   public String url() {
@@ -49,6 +49,8 @@ public final class PgServer implements AutoCloseable {
     for (int i = 0; i < 100 && Ports.open(port); i++) {
       Thread.sleep(50);
     }
+    close(); // releases the library's lock on the data folder; the server is already gone
+    pg = null;
   }
 
   /** Starts the server again on the same data (crash recovery runs). */
