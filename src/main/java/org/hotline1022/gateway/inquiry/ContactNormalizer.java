@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  */
 public final class ContactNormalizer {
   private static final Pattern PHONE_SEPARATORS = Pattern.compile("[\\s.\\-()/]");
-  private static final Pattern DIGITS = Pattern.compile("\\+?\\d{4,16}");
+  private static final Pattern DIGITS = Pattern.compile("\\+?\\d{3,16}");
   // local@domain.tld, no spaces, one @, a dot in the domain; RFC 5321 length limits
   private static final Pattern EMAIL = Pattern.compile("[^@\\s\"<>(),;:\\\\\\[\\]]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
 

@@ -24,6 +24,7 @@ import org.hotline1022.gateway.inquiry.ContactNormalizer;
 final class WebFormParser {
   private static final Pattern SUBMISSION_ID = Pattern.compile("[A-Za-z0-9._:-]{8,100}");
   private static final int MAX_FIELDS = 20;
+  private static final java.util.List<String> FIELDS = java.util.List.of("text", "name", "phone", "email", "district", "submissionId");
 
   private final WebConfig config;
 
@@ -44,6 +45,9 @@ final class WebFormParser {
     String text = clean(fields.get("text"), true);
     if (text == null || text.isBlank()) {
       throw new BadInput("text", "required", "text is required");
+    }
+    if (text.codePoints().noneMatch(Character::isLetterOrDigit)) {
+      throw new BadInput("text", "no_words", "text has no letters or digits");
     }
     if (text.codePointCount(0, text.length()) > config.maxTextChars()) {
       throw new BadInput("text", "too_long", "text is longer than " + config.maxTextChars() + " characters");
@@ -74,7 +78,7 @@ final class WebFormParser {
       throw new BadInput("body", "invalid_json", "the body is not a JSON object");
     }
     Map<String, String> out = new HashMap<>();
-    for (String key : new String[] {"text", "name", "phone", "email", "district", "submissionId"}) {
+    for (String key : FIELDS) {
       Object v = o.getValue(key);
       if (v == null) {
         continue;
@@ -101,8 +105,10 @@ final class WebFormParser {
         int eq = indexOf(bytes, (byte) '=', start);
         int keyEnd = eq >= 0 && eq < end ? eq : end;
         String key = utf8(percentDecode(bytes, start, keyEnd, "body"));
-        String value = keyEnd < end ? utf8OrBad(percentDecode(bytes, keyEnd + 1, end, key), key) : "";
-        out.putIfAbsent(key, value);
+        if (FIELDS.contains(key)) { // unknown fields are ignored, and never echoed back
+          String value = keyEnd < end ? utf8OrBad(percentDecode(bytes, keyEnd + 1, end, key), key) : "";
+          out.putIfAbsent(key, value);
+        }
       }
       start = end + 1;
     }
