@@ -144,7 +144,7 @@ public final class Classifier {
 
     Classifier build() {
       for (Object key : root.keySet()) {
-        if (!List.of("min_score", "tie_break", "topics", "urgent").contains(String.valueOf(key))) {
+        if (!List.of("min_score", "tie_break", "blockers", "topics", "urgent").contains(String.valueOf(key))) {
           throw new IllegalArgumentException("classifier.yaml: unknown key '" + key + "'");
         }
       }
@@ -165,6 +165,11 @@ public final class Classifier {
           }
           weights[topic.ordinal()] = Math.max(weights[topic.ordinal()], w);
         }
+      }
+      Set<String> blockers = new HashSet<>();
+      words(root.get("blockers"), "blockers", blockers, false);
+      for (String b : blockers) {
+        if (topicPhrases.get(b) == null) topicPhrases.put(b, new double[TOPICS.length]);
       }
       urgent(map(root.get("urgent"), "urgent"));
       return new Classifier(this);
@@ -205,11 +210,19 @@ public final class Classifier {
       }
     }
 
-    /** Words may be multi-word: "thấy bị" is stored folded, matched token by token. */
     private static void words(Object value, String where, Set<String> into) {
+      words(value, where, into, true);
+    }
+
+    /** Folded entries of a YAML list; {@code split}: single words wanted, so "thấy bị" adds two. */
+    private static void words(Object value, String where, Set<String> into, boolean split) {
       if (value == null) return;
       if (!(value instanceof List<?> list)) throw new IllegalArgumentException("classifier.yaml: '" + where + "' must be a list");
-      for (Object o : list) into.addAll(List.of(phrase(o, where).split(" ")));
+      for (Object o : list) {
+        String p = phrase(o, where);
+        if (split) into.addAll(List.of(p.split(" ")));
+        else into.add(p);
+      }
     }
 
     private static String phrase(Object key, String where) {

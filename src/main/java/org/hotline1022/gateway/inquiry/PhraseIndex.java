@@ -4,9 +4,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A word trie over folded phrases, each carrying a payload. {@link #scan} walks a token array once,
- * taking the longest phrase at each position and resuming after it (leftmost-longest), so the cost
- * is at most tokens × longest phrase length, whatever the input.
+ * A word trie over folded phrases, each carrying a payload. {@link #scan} reports maximal matches:
+ * the longest phrase starting at each word, unless it lies inside a longer match already reported
+ * ("test nhanh dương tính" counts, its "dương tính" does not; "người từ" + "từ vùng đỏ" both do).
+ * Cost is at most tokens × longest phrase length, whatever the input.
  */
 final class PhraseIndex<T> {
   /** Receives each match: the token range [start, end) and the phrase's payload. */
@@ -46,8 +47,8 @@ final class PhraseIndex<T> {
 
   void scan(String[] tokens, Sink<T> sink) {
     int n = tokens.length;
-    int i = 0;
-    while (i < n) {
+    int coveredEnd = 0;
+    for (int i = 0; i < n; i++) {
       Node<T> node = root;
       int bestEnd = -1;
       T best = null;
@@ -59,11 +60,10 @@ final class PhraseIndex<T> {
           best = node.payload;
         }
       }
-      if (bestEnd < 0) {
-        i++;
-      } else {
+      // a phrase inside a longer one already counted is not counted again; overlapping ones are
+      if (bestEnd > coveredEnd) {
         sink.match(i, bestEnd, best);
-        i = bestEnd;
+        coveredEnd = bestEnd;
       }
     }
   }
