@@ -38,6 +38,7 @@ public final class TextNormalizer {
     m.put("bvdk", "benh vien da khoa");
     m.put("cmnd", "cccd");
     m.put("cmt", "cccd");
+    m.put("cccd", "cccd");
     m.put("bs", "bac si");
     m.put("tyt", "tram y te");
     m.put("bhxh", "bao hiem xa hoi");
@@ -115,15 +116,19 @@ public final class TextNormalizer {
 
   private static void flush(StringBuilder token, StringBuilder out) {
     if (token.length() == 0) return;
-    String t = squeeze(token);
-    String expanded = ABBREVIATIONS.getOrDefault(t, t);
+    String raw = token.toString();
+    String expanded = ABBREVIATIONS.get(raw); // first as typed: "cccd" has a legitimate triple letter
+    if (expanded == null) {
+      String t = squeeze(token);
+      expanded = ABBREVIATIONS.getOrDefault(t, t);
+    }
     if (out.length() > 0) out.append(' ');
     out.append(expanded);
     token.setLength(0);
   }
 
   /** Chat emphasis: "gấppppp" → "gap". A letter run of three or more collapses to one; digits stay. */
-  private static String squeeze(StringBuilder token) {
+  private static String squeeze(CharSequence token) {
     int n = token.length();
     StringBuilder s = null;
     for (int i = 0; i < n; ) {
