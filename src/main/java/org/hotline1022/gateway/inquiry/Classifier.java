@@ -24,6 +24,7 @@ public final class Classifier {
   private final Topic[] tieOrder;
   private final double minScore;
   private final double urgentThreshold;
+  private final Topic urgentDefaultTopic;
   private final Set<String> negations;
   private final Set<String> negationFillers;
   private final Set<String> spo2Words;
@@ -36,6 +37,7 @@ public final class Classifier {
     this.tieOrder = b.tieOrder;
     this.minScore = b.minScore;
     this.urgentThreshold = b.urgentThreshold;
+    this.urgentDefaultTopic = b.urgentDefaultTopic;
     this.negations = Set.copyOf(b.negations);
     this.negationFillers = Set.copyOf(b.negationFillers);
     this.spo2Words = Set.copyOf(b.spo2Words);
@@ -61,7 +63,10 @@ public final class Classifier {
     String folded = TextNormalizer.fold(text);
     if (folded.isEmpty()) return new Classification(Topic.OTHER, Priority.NORMAL);
     String[] tokens = folded.split(" ");
-    return new Classification(topic(tokens), urgent(tokens) ? Priority.URGENT : Priority.NORMAL);
+    Topic topic = topic(tokens);
+    if (!urgent(tokens)) return new Classification(topic, Priority.NORMAL);
+    // "bố tôi ngất" names no topic, but a life at stake must reach a department that acts on it
+    return new Classification(topic == Topic.OTHER ? urgentDefaultTopic : topic, Priority.URGENT);
   }
 
   private Topic topic(String[] tokens) {
@@ -131,6 +136,7 @@ public final class Classifier {
     Topic[] tieOrder;
     double minScore = 1;
     double urgentThreshold = 2;
+    Topic urgentDefaultTopic = Topic.MEDICAL;
     final Set<String> negations = new HashSet<>();
     final Set<String> negationFillers = new HashSet<>();
     final Set<String> spo2Words = new HashSet<>();
@@ -177,6 +183,7 @@ public final class Classifier {
 
     private void urgent(Map<?, ?> u) {
       urgentThreshold = number(u.get("threshold"), "urgent.threshold", 2);
+      if (u.get("default_topic") != null) urgentDefaultTopic = topic(u.get("default_topic"), "urgent.default_topic");
       for (Map.Entry<?, ?> p : map(u.get("cues"), "urgent.cues").entrySet()) {
         String where = "urgent.cues." + p.getKey();
         urgentCues.put(phrase(p.getKey(), where), number(p.getValue(), where, Double.NaN));
