@@ -23,7 +23,8 @@ import org.hotline1022.gateway.inquiry.Topic;
  * out per input ({@code id}, {@code topic}, {@code priority}, {@code department}). A bad line gives
  * {@code {"id":...,"error":...}} and the run goes on.
  *
- * <p>{@code classify --eval FILE} instead measures the classifier on labelled JSON Lines
+ * <p>{@code classify --explain} adds the phrases found ({@code why}) to each line, for tuning the
+ * config. {@code classify --eval FILE} instead measures the classifier on labelled JSON Lines
  * ({@code category}, {@code priority}) and prints accuracy and urgent recall/precision.
  */
 public final class ClassifyCommand {
@@ -57,8 +58,9 @@ public final class ClassifyCommand {
         return 1;
       }
     }
-    if (args.length > 0) {
-      err.println("usage: classify [--eval FILE] < inquiries.jsonl");
+    boolean explain = args.length == 1 && "--explain".equals(args[0]);
+    if (args.length > 0 && !explain) {
+      err.println("usage: classify [--explain | --eval FILE] < inquiries.jsonl");
       return 64;
     }
     BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
@@ -66,7 +68,11 @@ public final class ClassifyCommand {
       String line;
       while ((line = reader.readLine()) != null) {
         if (line.isBlank()) continue;
-        out.println(classifyLine(line, classifier, routing).encode());
+        JsonObject result = classifyLine(line, classifier, routing);
+        if (explain && !result.containsKey("error")) {
+          result.put("why", new io.vertx.core.json.JsonArray(classifier.explain(new JsonObject(line).getString("text"))));
+        }
+        out.println(result.encode());
       }
       out.flush();
       return 0;

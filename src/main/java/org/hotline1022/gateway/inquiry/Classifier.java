@@ -10,6 +10,7 @@ import org.hotline1022.gateway.config.ConfigFiles;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Keyword classifier: topic by weighted phrases, priority by urgent cues, both from
@@ -52,11 +53,21 @@ public final class Classifier {
 
   /** Parses and validates the YAML; throws IllegalArgumentException naming the offending key. */
   public static Classifier fromYaml(String yamlText) {
-    Object root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yamlText);
+    Object root = parse(yamlText);
     if (!(root instanceof Map<?, ?> map)) {
       throw new IllegalArgumentException("classifier.yaml: expected a mapping at the top level");
     }
     return new Builder(map).build();
+  }
+
+  private static Object parse(String yamlText) {
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false); // a phrase listed twice is an editing slip: say so
+    try {
+      return new Yaml(new SafeConstructor(options)).load(yamlText);
+    } catch (YAMLException e) {
+      throw new IllegalArgumentException("classifier.yaml: " + e.getMessage(), e);
+    }
   }
 
   public Classification classify(String text) {
@@ -67,6 +78,31 @@ public final class Classifier {
     if (!urgent(tokens)) return new Classification(topic, Priority.NORMAL);
     // "bố tôi ngất" names no topic, but a life at stake must reach a department that acts on it
     return new Classification(topic == Topic.OTHER ? urgentDefaultTopic : topic, Priority.URGENT);
+  }
+
+  /**
+   * Why {@link #classify} decided as it did: each phrase found, as {@code "medical: điều trị +2"},
+   * {@code "urgent: kho tho +2"} or {@code "urgent: kho tho (negated)"}. For tuning the config.
+   */
+  public List<String> explain(String text) {
+    String folded = TextNormalizer.fold(text);
+    List<String> why = new ArrayList<>();
+    if (folded.isEmpty()) return why;
+    String[] tokens = folded.split(" ");
+    topicPhrases.scan(tokens, (start, end, w) -> {
+      String phrase = String.join(" ", java.util.Arrays.copyOfRange(tokens, start, end));
+      for (int t = 0; t < w.length; t++) {
+        if (w[t] > 0) why.add(TOPICS[t].code() + ": " + phrase + " +" + w[t]);
+      }
+    });
+    urgentCues.scan(tokens, (start, end, w) -> {
+      if (w == 0) return;
+      String phrase = String.join(" ", java.util.Arrays.copyOfRange(tokens, start, end));
+      why.add("urgent: " + phrase + (negated(tokens, start) ? " (negated)" : " +" + w));
+    });
+    double spo2 = spo2(tokens);
+    if (spo2 > 0) why.add("urgent: spo2 reading below " + spo2Below + " +" + spo2);
+    return why;
   }
 
   private Topic topic(String[] tokens) {

@@ -19,6 +19,7 @@ import org.hotline1022.gateway.config.ConfigFiles;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Topic → responsible department and answer-by time, from {@code conf/routing.yaml} (format in
@@ -64,7 +65,14 @@ public final class Routing {
 
   /** Parses and validates; throws IllegalArgumentException naming the offending key. */
   public static Routing fromYaml(String yamlText) {
-    Object rootObj = new Yaml(new SafeConstructor(new LoaderOptions())).load(yamlText);
+    Object rootObj;
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    try {
+      rootObj = new Yaml(new SafeConstructor(options)).load(yamlText);
+    } catch (YAMLException e) {
+      throw bad(e.getMessage());
+    }
     Map<Object, Object> root = map(rootObj, "(top level)");
     for (Object k : root.keySet()) {
       if (!List.of("time_zone", "departments", "topics", "district_overrides", "deadlines", "business_hours").contains(String.valueOf(k))) {
