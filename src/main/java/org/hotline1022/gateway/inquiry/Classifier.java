@@ -71,7 +71,7 @@ public final class Classifier {
   }
 
   public Classification classify(String text) {
-    String folded = TextNormalizer.fold(text);
+    String folded = TextNormalizer.foldClauses(text);
     if (folded.isEmpty()) return new Classification(Topic.OTHER, Priority.NORMAL);
     String[] tokens = folded.split(" ");
     Topic topic = topic(tokens);
@@ -85,7 +85,7 @@ public final class Classifier {
    * {@code "urgent: kho tho +2"} or {@code "urgent: kho tho (negated)"}. For tuning the config.
    */
   public List<String> explain(String text) {
-    String folded = TextNormalizer.fold(text);
+    String folded = TextNormalizer.foldClauses(text);
     List<String> why = new ArrayList<>();
     if (folded.isEmpty()) return why;
     String[] tokens = folded.split(" ");

@@ -88,8 +88,24 @@ public final class TextNormalizer {
     return Map.copyOf(m);
   }
 
+  /** Token that {@link #foldClauses} puts where punctuation ends a clause. */
+  public static final String CLAUSE_BREAK = "|";
+
   /** The folded form of {@code text}; never null ("" for null or blank input). */
   public static String fold(String text) {
+    return fold(text, false);
+  }
+
+  /**
+   * Like {@link #fold}, but a {@link #CLAUSE_BREAK} token stands where , . ; : ! ? or a line break
+   * ended a clause (not inside numbers such as "39,8"), so matching can keep phrases and negations
+   * within one clause: "hết hàng, giá rau" is not "hàng giả", "ko sốt, khó thở" negates only "sốt".
+   */
+  public static String foldClauses(String text) {
+    return fold(text, true);
+  }
+
+  private static String fold(String text, boolean clauses) {
     if (text == null || text.isEmpty()) return "";
     if (text.length() > MAX_CHARS) text = text.substring(0, MAX_CHARS);
     // NFD alone splits both precomposed (NFC) and decomposed input into base + marks, so NFC first is implied
@@ -107,11 +123,29 @@ public final class TextNormalizer {
       if (Character.isLetterOrDigit(c)) {
         token.append(Character.toLowerCase(c));
       } else {
+        boolean inNumber = token.length() > 0 && Character.isDigit(token.charAt(token.length() - 1))
+            && i + 1 < n && Character.isDigit(nfd.charAt(i + 1));
         flush(token, out);
+        if (clauses && !inNumber && isClauseMark(c)) breakClause(out);
       }
     }
     flush(token, out);
+    int len = out.length();
+    if (len >= 2 && out.charAt(len - 1) == '|') out.setLength(len - 2); // no trailing break
     return out.toString();
+  }
+
+  private static boolean isClauseMark(char c) {
+    return switch (c) {
+      case ',', '.', ';', ':', '!', '?', '\n', '\r', '\u2026', '(', ')', '[', ']' -> true;
+      default -> false;
+    };
+  }
+
+  private static void breakClause(StringBuilder out) {
+    int len = out.length();
+    if (len == 0 || out.charAt(len - 1) == '|') return; // no leading or repeated breaks
+    out.append(" |");
   }
 
   private static void flush(StringBuilder token, StringBuilder out) {

@@ -202,6 +202,19 @@ class ClassifierTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("topic");
   }
 
+  /** 110 hand-written examples (src/test/resources/inquiries-own.jsonl), a regression guard. */
+  @Test
+  void ownExamplesStayAccurate() throws IOException {
+    Evaluation ev;
+    try (BufferedReader r = new BufferedReader(new java.io.InputStreamReader(
+        ClassifierTest.class.getResourceAsStream("/inquiries-own.jsonl"), StandardCharsets.UTF_8))) {
+      ev = Evaluation.of(classifier, r);
+    }
+    assertThat(ev.total()).isEqualTo(110);
+    assertThat(ev.accuracy()).as("topic accuracy").isGreaterThanOrEqualTo(0.9);
+    assertThat(ev.urgentRecall()).as("urgent recall").isEqualTo(1.0);
+  }
+
   /** The bar of the held-out set, checked on the labelled dev set. */
   @Test
   void devSetMeetsTheBar() throws IOException {

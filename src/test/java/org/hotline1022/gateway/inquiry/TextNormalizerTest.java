@@ -53,6 +53,18 @@ class TextNormalizerTest {
     assertThat(TextNormalizer.fold(nfd)).isEqualTo(TextNormalizer.fold(nfc)).isEqualTo("me toi bi kho tho de nghi ho tro cap cuu o quang xuong");
   }
 
+  @ParameterizedTest
+  @CsvSource(delimiter = '#', value = {
+      "hết hàng, giá rau tăng            # het hang | gia rau tang",
+      "ko sốt; khó thở!                  # khong sot | kho tho",
+      "sốt 39,8 độ. SpO2: 89%            # sot 39 8 do | spo2 | 89",
+      "...Khẩn!!! cứu với...             # khan | cuu voi",
+      "1.5 triệu                         # 1 5 trieu",
+  })
+  void foldClausesMarksClauseEnds(String in, String want) {
+    assertThat(TextNormalizer.foldClauses(in)).isEqualTo(want);
+  }
+
   @Test
   void collapsesAllWhitespace() {
     assertThat(TextNormalizer.fold("  nhiều \u00a0 khoảng\ttrắng\r\n  ")).isEqualTo("nhieu khoang trang");
