@@ -107,6 +107,13 @@ public final class ClassifyCommand {
   public record Evaluation(int total, int correct, int urgentTotal, int urgentFound, int urgentPredicted,
       Map<Topic, int[]> perTopic, int skipped) {
 
+    /** perTopic: topic → {correct, total}; copied so the record stays a value. */
+    public Evaluation {
+      Map<Topic, int[]> copy = new EnumMap<>(Topic.class);
+      perTopic.forEach((t, v) -> copy.put(t, v.clone()));
+      perTopic = java.util.Collections.unmodifiableMap(copy);
+    }
+
     public double accuracy() {
       return total == 0 ? 0 : (double) correct / total;
     }
