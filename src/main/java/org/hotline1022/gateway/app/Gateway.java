@@ -10,6 +10,7 @@ import org.hotline1022.gateway.adapter.web.WebPortal;
 import org.hotline1022.gateway.config.GatewayConfig;
 import org.hotline1022.gateway.health.DatabaseProbeVerticle;
 import org.hotline1022.gateway.health.Readiness;
+import org.hotline1022.gateway.inquiry.Routing;
 import org.hotline1022.gateway.intake.Intake;
 import org.hotline1022.gateway.intake.Triage;
 import org.hotline1022.gateway.metrics.GatewayMetrics;
@@ -30,15 +31,17 @@ public final class Gateway {
   private final Vertx vertx;
   private final GatewayConfig config;
   private final MeterRegistry registry;
+  private final Routing routing;
   private final Triage triage;
   private final Readiness readiness = new Readiness();
   private final List<String> deployments = new ArrayList<>();
   private DatabaseVerticle database;
 
-  public Gateway(Vertx vertx, GatewayConfig config, MeterRegistry registry, Triage triage) {
+  public Gateway(Vertx vertx, GatewayConfig config, MeterRegistry registry, Routing routing, Triage triage) {
     this.vertx = vertx;
     this.config = config;
     this.registry = registry;
+    this.routing = routing;
     this.triage = triage;
   }
 
@@ -59,7 +62,7 @@ public final class Gateway {
     database = new DatabaseVerticle(config.db(), config.dataDir());
     return deploy(database, new DeploymentOptions())
         .compose(v -> {
-          Services s = new Services(config, database.endpoint(), triage, registry, metrics, readiness,
+          Services s = new Services(config, database.endpoint(), routing, triage, registry, metrics, readiness,
               new WebPortal.Limits(vertx, config.web()));
           return deploy(new WriterVerticle(s.db(), config.writer(), metrics), new DeploymentOptions())
               .compose(w -> deploy(new DatabaseProbeVerticle(s.db(), readiness), new DeploymentOptions()))

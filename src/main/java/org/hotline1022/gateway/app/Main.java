@@ -10,6 +10,7 @@ import io.vertx.micrometer.VertxPrometheusOptions;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.hotline1022.gateway.config.GatewayConfig;
+import org.hotline1022.gateway.inquiry.Routing;
 import org.hotline1022.gateway.intake.Triage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,10 +39,12 @@ public final class Main {
 
   private static void run() {
     GatewayConfig config;
+    Routing routing;
     Triage triage;
     try {
       config = GatewayConfig.load();
-      triage = Triages.fromConfig(config);
+      routing = Routing.load();
+      triage = Triages.fromConfig(config, routing);
     } catch (RuntimeException e) {
       System.err.println("configuration error: " + e.getMessage());
       System.exit(2);
@@ -49,7 +52,7 @@ public final class Main {
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = newVertx(registry);
-    Gateway gateway = new Gateway(vertx, config, registry, triage);
+    Gateway gateway = new Gateway(vertx, config, registry, routing, triage);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         gateway.stop().transform(ar -> vertx.close()).toCompletionStage().toCompletableFuture()

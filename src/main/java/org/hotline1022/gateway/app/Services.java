@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.hotline1022.gateway.adapter.web.WebPortal;
 import org.hotline1022.gateway.config.GatewayConfig;
 import org.hotline1022.gateway.health.Readiness;
+import org.hotline1022.gateway.inquiry.Routing;
 import org.hotline1022.gateway.intake.Triage;
 import org.hotline1022.gateway.metrics.GatewayMetrics;
 import org.hotline1022.gateway.store.DbEndpoint;
@@ -15,6 +16,7 @@ import org.hotline1022.gateway.store.DbEndpoint;
 record Services(
     GatewayConfig config,
     DbEndpoint db,
+    Routing routing,
     Triage triage,
     MeterRegistry registry,
     GatewayMetrics metrics,

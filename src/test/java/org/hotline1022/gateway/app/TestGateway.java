@@ -29,7 +29,8 @@ public final class TestGateway implements AutoCloseable {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     vertx = Main.newVertx(registry);
     config = GatewayConfig.fromYaml(ConfigFiles.read("gateway.yaml"), env);
-    gateway = new Gateway(vertx, config, registry, Triages.fromConfig(config));
+    var routing = org.hotline1022.gateway.inquiry.Routing.load();
+    gateway = new Gateway(vertx, config, registry, routing, Triages.fromConfig(config, routing));
     http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(config.http().port()),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(200));
   }
