@@ -6,6 +6,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hotline1022.gateway.agent.AuthKeys;
+import org.hotline1022.gateway.stream.EventFeedVerticle;
+import org.hotline1022.gateway.stream.StreamHead;
 import org.hotline1022.gateway.adapter.web.WebPortal;
 import org.hotline1022.gateway.config.GatewayConfig;
 import org.hotline1022.gateway.health.DatabaseProbeVerticle;
@@ -58,14 +62,26 @@ public final class Gateway {
     LOG.info("starting [{}]", config.describe());
     config.unknownEnv().forEach(name -> LOG.warn("environment variable matches no config key [name: {}]", name));
     Intake.registerCodecs(vertx);
+    EventFeedVerticle.registerCodec(vertx);
     GatewayMetrics metrics = new MicrometerGatewayMetrics(registry);
+    AuthKeys authKeys;
+    try {
+      authKeys = AuthKeys.resolve(config.auth(), config.dataDir(), config.db().embedded());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    StreamHead head = new StreamHead();
+    AtomicInteger sessions = new AtomicInteger();
+    metrics.agentSessions(sessions::get);
+    metrics.feedLag(head::lag);
     database = new DatabaseVerticle(config.db(), config.dataDir());
     return deploy(database, new DeploymentOptions())
         .compose(v -> {
           Services s = new Services(config, database.endpoint(), routing, triage, registry, metrics, readiness,
-              new WebPortal.Limits(vertx, config.web()));
+              new WebPortal.Limits(vertx, config.web()), authKeys, head, sessions);
           return deploy(new WriterVerticle(s.db(), config.writer(), metrics), new DeploymentOptions())
               .compose(w -> deploy(new DatabaseProbeVerticle(s.db(), readiness), new DeploymentOptions()))
+              .compose(p -> deploy(new EventFeedVerticle(s.db(), head, config.agents().feedPollMs()), new DeploymentOptions()))
               .compose(p -> vertx.deployVerticle(() -> new HttpVerticle(s), new DeploymentOptions().setInstances(config.http().instances())))
               .onSuccess(deployments::add);
         })

@@ -11,6 +11,11 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
 import org.hotline1022.gateway.adapter.web.WebPortal;
+import org.hotline1022.gateway.agent.AgentAuth;
+import org.hotline1022.gateway.agent.AgentCommands;
+import org.hotline1022.gateway.agent.AgentHub;
+import org.hotline1022.gateway.agent.AgentRoutes;
+import org.hotline1022.gateway.store.AgentStore;
 import org.hotline1022.gateway.health.HealthRoutes;
 import org.hotline1022.gateway.intake.Intake;
 import org.hotline1022.gateway.store.PgStatusLookup;
@@ -28,6 +33,7 @@ final class HttpVerticle extends VerticleBase {
   private final Services services;
   private HttpServer server;
   private Pool readPool;
+  private AgentHub hub;
 
   HttpVerticle(Services services) {
     this.services = services;
@@ -44,17 +50,23 @@ final class HttpVerticle extends VerticleBase {
     router.get("/metrics").handler(PrometheusScrapingHandler.create((PrometheusMeterRegistry) services.registry()));
     new WebPortal(intake, new PgStatusLookup(readPool), cfg.web(), services.webLimits(), services.metrics(),
         cfg.writer().retryAfterSeconds()).mount(router);
+    AgentStore agentStore = new AgentStore(readPool);
+    AgentCommands commands = new AgentCommands(vertx, agentStore, services.routing());
+    hub = new AgentHub(vertx, agentStore, commands, services.streamHead(), cfg.agents(), services.metrics(), services.agentSessions());
+    new AgentRoutes(new AgentAuth(vertx, services.authKeys()), agentStore, commands, hub).mount(router);
+    router.get("/console").handler(ctx -> ctx.redirect("/console/"));
     router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(true).setMaxAgeSeconds(300));
 
     server = vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true).setIdleTimeout(120)
-        .setIdleTimeoutUnit(TimeUnit.SECONDS));
-    return server.requestHandler(router).listen(cfg.http().port(), cfg.http().host())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS).setMaxWebSocketFrameSize(65_536).setMaxWebSocketMessageSize(65_536));
+    return hub.start().compose(v -> server.requestHandler(router).listen(cfg.http().port(), cfg.http().host()))
         .onSuccess(s -> LOG.info("http listening [port: {}]", s.actualPort()));
   }
 
   @Override
   public Future<?> stop() {
     long grace = services.config().shutdownGrace().toMillis();
-    return server.shutdown(grace, TimeUnit.MILLISECONDS).eventually(() -> readPool.close());
+    hub.shutdown(); // agents reconnect to another replica while this one drains
+    return server.shutdown(grace, TimeUnit.MILLISECONDS).eventually(hub::stop).eventually(() -> readPool.close());
   }
 }

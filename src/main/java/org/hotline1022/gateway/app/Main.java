@@ -30,8 +30,9 @@ public final class Main {
     switch (command) {
       case "run" -> run();
       case "classify" -> System.exit(ClassifyCommand.run(rest, System.in, System.out, System.err));
+      case "token" -> System.exit(TokenCommand.run(rest, GatewayConfig.load(), System.out, System.err));
       default -> {
-        System.err.println("usage: hotline-gateway.jar [run | classify]");
+        System.err.println("usage: hotline-gateway.jar [run | classify | token --sub ID --role ROLE ...]");
         System.exit(2);
       }
     }

@@ -1,6 +1,9 @@
 package org.hotline1022.gateway.app;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hotline1022.gateway.agent.AuthKeys;
+import org.hotline1022.gateway.stream.StreamHead;
 import org.hotline1022.gateway.adapter.web.WebPortal;
 import org.hotline1022.gateway.config.GatewayConfig;
 import org.hotline1022.gateway.health.Readiness;
@@ -21,4 +24,7 @@ record Services(
     MeterRegistry registry,
     GatewayMetrics metrics,
     Readiness readiness,
-    WebPortal.Limits webLimits) {}
+    WebPortal.Limits webLimits,
+    AuthKeys authKeys,
+    StreamHead streamHead,
+    AtomicInteger agentSessions) {}

@@ -41,7 +41,7 @@ final class ConfigTree {
   }
 
   /** Variables read elsewhere (secrets, paths), not keys of gateway.yaml. */
-  private static final List<String> SKIP = List.of("HOTLINE_CONF_DIR", "HOTLINE_LOG_LEVEL", "HOTLINE_CONFIG");
+  private static final List<String> SKIP = List.of("HOTLINE_CONF_DIR", "HOTLINE_LOG_LEVEL", "HOTLINE_CONFIG", "HOTLINE_JWT_SECRET");
 
   List<String> unknownEnv() {
     return unknownEnv;

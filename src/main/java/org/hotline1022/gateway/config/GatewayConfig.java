@@ -19,6 +19,8 @@ public record GatewayConfig(
     WebConfig web,
     Map<Channel, Duration> threadingWindows,
     Duration shutdownGrace,
+    AuthConfig auth,
+    AgentsConfig agents,
     List<String> unknownEnv) {
 
   public static GatewayConfig load() {
@@ -33,6 +35,8 @@ public record GatewayConfig(
     ConfigTree.Section writer = tree.section("writer");
     ConfigTree.Section web = tree.section("web");
     ConfigTree.Section windows = tree.section("threading.windowMinutes");
+    ConfigTree.Section auth = tree.section("auth");
+    ConfigTree.Section agents = tree.section("agents");
 
     Map<Channel, Duration> threading = new EnumMap<>(Channel.class);
     for (Channel c : Channel.values()) {
@@ -51,12 +55,17 @@ public record GatewayConfig(
             web.integer("rateBurst", 30, 0, 1_000_000), web.bool("trustForwardedFor", false)),
         Map.copyOf(threading),
         Duration.ofSeconds(tree.section("shutdown").integer("graceSeconds", 25, 1, 3600)),
+        new AuthConfig(env.getOrDefault("HOTLINE_JWT_SECRET", ""), auth.string("publicKeyFile", ""), auth.string("privateKeyFile", ""),
+            auth.string("issuer", "hotline-1022")),
+        new AgentsConfig(agents.integer("writeQueueBytes", 262_144, 4096, 64 << 20), agents.integer("replayPageSize", 500, 10, 10_000),
+            agents.integer("maxReplayBuffer", 10_000, 100, 1_000_000), agents.number("feedPollMs", 1000, 50, 60_000)),
         List.copyOf(tree.unknownEnv()));
   }
 
   /** One line for the startup log: everything but secrets. */
   public String describe() {
     return "http=" + http + " db=" + db.safeUrl() + " poolSize=" + db.poolSize() + " dataDir=" + dataDir
-        + " writer=" + writer + " web=" + web + " threadingWindows=" + threadingWindows + " shutdownGrace=" + shutdownGrace;
+        + " writer=" + writer + " web=" + web + " threadingWindows=" + threadingWindows + " shutdownGrace=" + shutdownGrace
+        + " auth=" + auth + " agents=" + agents;
   }
 }

@@ -24,13 +24,13 @@ public final class Intake {
     this.triage = triage;
     this.metrics = metrics;
     this.delivery = new DeliveryOptions().setLocalOnly(true).setSendTimeout(ackTimeoutMs)
-        .setCodecName(new WriterProtocol.LocalCodec<>(Submission.class).name());
+        .setCodecName(new LocalCodec<>(Submission.class).name());
   }
 
   /** Registers the in-process codecs once per Vert.x instance. */
   public static void registerCodecs(Vertx vertx) {
-    vertx.eventBus().registerCodec(new WriterProtocol.LocalCodec<>(Submission.class));
-    vertx.eventBus().registerDefaultCodec(IngestResult.class, new WriterProtocol.LocalCodec<>(IngestResult.class));
+    vertx.eventBus().registerCodec(new LocalCodec<>(Submission.class));
+    vertx.eventBus().registerDefaultCodec(IngestResult.class, new LocalCodec<>(IngestResult.class));
   }
 
   public Future<IngestResult> submit(Inbound inbound) {

@@ -27,6 +27,15 @@ public interface GatewayMetrics {
   /** Registers the writer's queue depth. */
   void queueDepth(Supplier<Number> depth);
 
+  /** Registers the number of open agent WebSockets of the process. */
+  void agentSessions(Supplier<Number> sessions);
+
+  /** Registers the event feed's lag: events announced by the database but not yet pushed. */
+  void feedLag(Supplier<Number> lag);
+
+  /** Time from an event's commit to its hand-over to the agent hubs. */
+  void pushLatency(long millis);
+
   GatewayMetrics NOOP = new GatewayMetrics() {
     @Override public void received(Channel channel, String outcome) {}
     @Override public void ackLatency(Channel channel, long nanos) {}
@@ -34,5 +43,8 @@ public interface GatewayMetrics {
     @Override public void batch(int size, long commitNanos) {}
     @Override public void batchFailed(String cause) {}
     @Override public void queueDepth(Supplier<Number> depth) {}
+    @Override public void agentSessions(Supplier<Number> sessions) {}
+    @Override public void feedLag(Supplier<Number> lag) {}
+    @Override public void pushLatency(long millis) {}
   };
 }

@@ -65,4 +65,21 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
   public void queueDepth(Supplier<Number> depth) {
     Gauge.builder("hotline.writer.queue.depth", depth).description("Submissions waiting for a commit").register(registry);
   }
+
+  @Override
+  public void agentSessions(Supplier<Number> sessions) {
+    Gauge.builder("hotline.agent.sessions", sessions).description("Open agent WebSockets").register(registry);
+  }
+
+  @Override
+  public void feedLag(Supplier<Number> lag) {
+    Gauge.builder("hotline.stream.feed.lag", lag).description("Events committed but not yet pushed to agents").register(registry);
+  }
+
+  @Override
+  public void pushLatency(long millis) {
+    Timer.builder("hotline.stream.push.latency").description("Event commit to hand-over to the agent hubs")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry).record(millis, TimeUnit.MILLISECONDS);
+  }
 }

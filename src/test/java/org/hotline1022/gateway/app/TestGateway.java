@@ -23,6 +23,7 @@ public final class TestGateway implements AutoCloseable {
   public final Gateway gateway;
   public final WebClient http;
   public final PrometheusMeterRegistry registry;
+  public static final String SECRET = "test-secret-test-secret-test-secret-0123456789";
   private Pool sql;
 
   private TestGateway(Map<String, String> env) {
@@ -44,10 +45,28 @@ public final class TestGateway implements AutoCloseable {
     env.put("HOTLINE_HTTP_PORT", String.valueOf(Ports.free()));
     env.put("HOTLINE_DATA_DIR", dataDir.toString());
     env.put("HOTLINE_WEB_RATE_LIMIT", "0");
+    env.put("HOTLINE_JWT_SECRET", SECRET);
     env.putAll(overrides);
     TestGateway t = new TestGateway(env);
     t.gateway.start().await();
     return t;
+  }
+
+  /** A token signed with the gateway's key. */
+  public String token(String sub, String role, String department) {
+    var keys = org.hotline1022.gateway.agent.AuthKeys.resolve(config.auth(), config.dataDir(), config.db().embedded());
+    return new org.hotline1022.gateway.agent.AgentAuth(vertx, keys).mint(
+        new org.hotline1022.gateway.agent.Agent(sub, sub, java.util.Set.of(role), department), java.time.Duration.ofHours(1));
+  }
+
+  /** Posts a web inquiry and returns its tracking code. */
+  public String post(String text) {
+    var r = http.post("/api/v1/web/inquiries").putHeader("Content-Type", "application/json")
+        .sendBuffer(new io.vertx.core.json.JsonObject().put("text", text).toBuffer()).await();
+    if (r.statusCode() != 201) {
+      throw new AssertionError("post answered " + r.statusCode() + " " + r.bodyAsString());
+    }
+    return r.bodyAsJsonObject().getString("trackingCode");
   }
 
   public int port() {

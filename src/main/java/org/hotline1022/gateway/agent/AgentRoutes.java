@@ -1,0 +1,156 @@
+package org.hotline1022.gateway.agent;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Arrays;
+import java.util.List;
+import org.hotline1022.gateway.inquiry.TrackingCodes;
+import org.hotline1022.gateway.store.AgentStore;
+import org.hotline1022.gateway.store.CommandException;
+import org.hotline1022.gateway.store.InquiryFilter;
+
+/** The agent API on the HTTP port: {@code /agent/ws} and REST under {@code /api/v1/inquiries}. */
+public final class AgentRoutes {
+  private static final String AGENT = "agent";
+
+  private final AgentAuth auth;
+  private final AgentStore store;
+  private final AgentCommands commands;
+  private final AgentHub hub;
+
+  public AgentRoutes(AgentAuth auth, AgentStore store, AgentCommands commands, AgentHub hub) {
+    this.auth = auth;
+    this.store = store;
+    this.commands = commands;
+    this.hub = hub;
+  }
+
+  public void mount(Router router) {
+    router.get("/agent/ws").handler(this::webSocket);
+    router.route("/api/v1/inquiries*").handler(this::authenticate);
+    router.get("/api/v1/inquiries").handler(this::list);
+    router.get("/api/v1/inquiries/:code").handler(this::one);
+    router.post("/api/v1/inquiries/:code/:op").handler(BodyHandler.create(false).setBodyLimit(64 * 1024)).handler(this::command);
+  }
+
+  private void webSocket(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    String token = req.getParam("access_token");
+    auth.authenticate(token != null ? token : bearer(req))
+        .compose(agent -> req.toWebSocket().map(ws -> {
+          hub.attach(ws, agent);
+          return agent;
+        }))
+        .onFailure(e -> refuse(ctx, e));
+  }
+
+  private void authenticate(RoutingContext ctx) {
+    auth.authenticate(bearer(ctx.request()))
+        .onSuccess(agent -> {
+          ctx.put(AGENT, agent);
+          ctx.next();
+        })
+        .onFailure(e -> refuse(ctx, e));
+  }
+
+  private void list(RoutingContext ctx) {
+    Agent agent = ctx.get(AGENT);
+    InquiryFilter filter;
+    try {
+      filter = new InquiryFilter(values(ctx, "status"), values(ctx, "department"), values(ctx, "topic"), values(ctx, "priority"),
+          values(ctx, "channel"), ctx.request().getParam("q"), agent.scopeDepartment(), number(ctx, "limit", 50, 1, 200),
+          number(ctx, "offset", 0, 0, 1_000_000));
+    } catch (CommandException e) {
+      fail(ctx, e);
+      return;
+    }
+    store.list(filter).onSuccess(result -> json(ctx, 200, result)).onFailure(e -> fail(ctx, e));
+  }
+
+  private void one(RoutingContext ctx) {
+    Agent agent = ctx.get(AGENT);
+    var code = TrackingCodes.canonical(ctx.pathParam("code"));
+    Future<JsonObject> found = code.isEmpty() ? Future.succeededFuture(null) : store.get(code.get(), agent.scopeDepartment());
+    found.onSuccess(result -> {
+      if (result == null) {
+        fail(ctx, new CommandException("not_found", "no such inquiry"));
+      } else {
+        json(ctx, 200, result);
+      }
+    }).onFailure(e -> fail(ctx, e));
+  }
+
+  private void command(RoutingContext ctx) {
+    Agent agent = ctx.get(AGENT);
+    JsonObject body;
+    try {
+      body = ctx.body().length() == 0 ? new JsonObject() : ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      fail(ctx, new CommandException("bad_request", "the body is not a JSON object"));
+      return;
+    }
+    commands.run(agent, ctx.pathParam("op"), ctx.pathParam("code"), body == null ? new JsonObject() : body)
+        .onSuccess(result -> json(ctx, 200, new JsonObject().put("inquiry", result.getValue("inquiry"))))
+        .onFailure(e -> fail(ctx, e));
+  }
+
+  private static List<String> values(RoutingContext ctx, String name) {
+    List<String> out = ctx.queryParam(name).stream().flatMap(v -> Arrays.stream(v.split(","))).map(String::strip)
+        .filter(s -> !s.isEmpty()).toList();
+    if (out.size() > 50) {
+      throw new CommandException("bad_request", "too many values for " + name);
+    }
+    return out;
+  }
+
+  private static int number(RoutingContext ctx, String name, int dflt, int min, int max) {
+    String v = ctx.request().getParam(name);
+    if (v == null || v.isBlank()) {
+      return dflt;
+    }
+    try {
+      int n = Integer.parseInt(v.strip());
+      if (n < min || n > max) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new CommandException("bad_request", name + " must be a number from " + min + " to " + max);
+    }
+  }
+
+  private static String bearer(HttpServerRequest req) {
+    String h = req.getHeader("Authorization");
+    return h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7) : null;
+  }
+
+  private static void refuse(RoutingContext ctx, Throwable e) {
+    int status = e instanceof AuthException ae ? ae.status() : 503;
+    if (status == 401) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    }
+    json(ctx, status, new JsonObject().put("error", status == 401 ? "unauthorized" : status == 403 ? "forbidden" : "unavailable")
+        .put("message", e.getMessage()));
+  }
+
+  private static void fail(RoutingContext ctx, Throwable e) {
+    String code = e instanceof CommandException ce ? ce.code() : "unavailable";
+    int status = switch (code) {
+      case "bad_request", "unknown_op" -> 400;
+      case "not_found" -> 404;
+      case "conflict" -> 409;
+      default -> 503;
+    };
+    json(ctx, status, new JsonObject().put("error", code).put("message", e.getMessage()));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (!ctx.response().ended()) {
+      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8").end(body.toBuffer());
+    }
+  }
+}

@@ -1,0 +1,230 @@
+package org.hotline1022.gateway.agent;
+
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import org.hotline1022.gateway.config.AgentsConfig;
+import org.hotline1022.gateway.store.AgentStore;
+import org.hotline1022.gateway.store.CommandException;
+import org.hotline1022.gateway.stream.FeedBatch;
+import org.hotline1022.gateway.stream.FeedEvent;
+import org.hotline1022.gateway.stream.StreamHead;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One agent's WebSocket. Events go out in strictly increasing seq, never twice: {@code cursor} is
+ * the last seq handled. A {@code since} replay reads the log page by page (respecting the socket's
+ * back-pressure) while live batches wait in a bounded buffer; then the buffer is drained past the
+ * cursor. A live client whose write queue fills is told it lagged and disconnected, so it never
+ * slows the others. Confined to the event loop of the verticle that accepted it.
+ */
+final class AgentSession {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentSession.class);
+
+  private enum State { IDLE, REPLAYING, LIVE, CLOSED }
+
+  private final ServerWebSocket ws;
+  private final Agent agent;
+  private final AgentStore store;
+  private final AgentCommands commands;
+  private final StreamHead head;
+  private final AgentsConfig config;
+  private final Runnable onClose;
+  private final ArrayDeque<FeedEvent> buffer = new ArrayDeque<>();
+  private State state = State.IDLE;
+  private Subscription subscription = Subscription.ALL;
+  private long cursor;
+  private int generation;
+
+  AgentSession(ServerWebSocket ws, Agent agent, AgentStore store, AgentCommands commands, StreamHead head, AgentsConfig config,
+      Runnable onClose) {
+    this.ws = ws;
+    this.agent = agent;
+    this.store = store;
+    this.commands = commands;
+    this.head = head;
+    this.config = config;
+    this.onClose = onClose;
+  }
+
+  void start() {
+    ws.setWriteQueueMaxSize(config.writeQueueBytes());
+    ws.textMessageHandler(this::onText);
+    ws.binaryMessageHandler(b -> error(null, "bad_request", "send JSON text frames"));
+    ws.closeHandler(v -> closed());
+    ws.exceptionHandler(e -> LOG.debug("agent socket error [agent: {}]", agent.sub(), e));
+    send(new JsonObject().put("type", "hello").put("seq", head.delivered()).put("at", Instant.now().toString())
+        .put("agent", agent.toJson()));
+  }
+
+  Agent agent() {
+    return agent;
+  }
+
+  /** A batch from the event feed (this event loop). */
+  void live(FeedBatch batch) {
+    if (state == State.LIVE) {
+      for (FeedEvent e : batch.events()) {
+        if (!deliver(e, true)) {
+          return;
+        }
+      }
+    } else if (state == State.REPLAYING) {
+      buffer.addAll(batch.events());
+      if (buffer.size() > config.maxReplayBuffer()) {
+        lagged();
+      }
+    }
+  }
+
+  /** The gateway is stopping: tell the client to reconnect elsewhere. */
+  void shutdown() {
+    if (state != State.CLOSED) {
+      send(new JsonObject().put("type", "shutdown").put("reconnect", true).put("seq", cursor));
+      state = State.CLOSED;
+      ws.close((short) 1012, "restarting");
+    }
+  }
+
+  private void onText(String text) {
+    JsonObject cmd;
+    try {
+      cmd = new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      error(null, "bad_request", "not a JSON object");
+      return;
+    }
+    Object idValue = cmd.getValue("id");
+    String id = idValue == null ? null : String.valueOf(idValue);
+    String op = cmd.getValue("op") instanceof String s ? s : "";
+    try {
+      switch (op) {
+        case "ping" -> send(new JsonObject().put("type", "ack").put("id", id).put("op", "ping"));
+        case "subscribe" -> subscribe(id, cmd);
+        default -> {
+          String code = cmd.getValue("trackingCode") instanceof String s ? s : null;
+          commands.run(agent, op, code, cmd)
+              .onSuccess(result -> send(new JsonObject().put("type", "ack").put("id", id).put("op", op)
+                  .put("inquiry", result.getValue("inquiry"))))
+              .onFailure(e -> fail(id, e));
+        }
+      }
+    } catch (CommandException e) {
+      fail(id, e);
+    }
+  }
+
+  private void subscribe(String id, JsonObject cmd) {
+    Subscription next = Subscription.of(cmd);
+    Object since = cmd.getValue("since");
+    if (since != null && !(since instanceof Number n && n.longValue() >= 0)) {
+      throw new CommandException("bad_request", "since must be a seq number");
+    }
+    subscription = next;
+    generation++;
+    buffer.clear();
+    if (since == null) {
+      cursor = Math.max(cursor, head.delivered());
+      state = State.LIVE;
+      send(new JsonObject().put("type", "subscribed").put("id", id).put("seq", cursor));
+      return;
+    }
+    cursor = ((Number) since).longValue();
+    state = State.REPLAYING;
+    send(new JsonObject().put("type", "subscribed").put("id", id).put("seq", cursor));
+    replayPage(generation, id);
+  }
+
+  private void replayPage(int gen, String id) {
+    store.eventsAfter(cursor, agent.scopeDepartment(), config.replayPageSize())
+        .onSuccess(rows -> {
+          if (gen != generation || state != State.REPLAYING) {
+            return; // re-subscribed or closed meanwhile
+          }
+          for (Row row : rows) {
+            deliver(FeedEvent.of(row), false);
+          }
+          if (rows.size() < config.replayPageSize()) {
+            finishReplay();
+          } else if (ws.writeQueueFull()) {
+            ws.drainHandler(v -> {
+              ws.drainHandler(null);
+              replayPage(gen, id);
+            });
+          } else {
+            replayPage(gen, id);
+          }
+        })
+        .onFailure(e -> {
+          if (gen == generation && state == State.REPLAYING) {
+            state = State.IDLE;
+            error(id, "unavailable", "replay failed; subscribe again");
+          }
+        });
+  }
+
+  private void finishReplay() {
+    state = State.LIVE;
+    send(new JsonObject().put("type", "replay.done").put("seq", cursor));
+    while (!buffer.isEmpty() && state == State.LIVE) {
+      deliver(buffer.poll(), true);
+    }
+    buffer.clear();
+  }
+
+  /** Sends one event if new, in scope and wanted; false once the session has lagged. */
+  private boolean deliver(FeedEvent e, boolean live) {
+    if (e.seq() <= cursor) {
+      return true;
+    }
+    if (live && ws.writeQueueFull()) {
+      lagged();
+      return false;
+    }
+    cursor = e.seq();
+    if (agent.sees(e.department(), e.previousDepartment()) && subscription.matches(e)) {
+      ws.writeTextMessage(e.frame());
+    }
+    return true;
+  }
+
+  private void lagged() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    LOG.info("agent lagged; disconnecting [agent: {}, seq: {}]", agent.sub(), cursor);
+    send(new JsonObject().put("type", "lagged").put("seq", cursor));
+    state = State.CLOSED;
+    buffer.clear();
+    ws.close((short) 4008, "lagged");
+  }
+
+  private void fail(String id, Throwable e) {
+    if (e instanceof CommandException ce) {
+      error(id, ce.code(), ce.getMessage());
+    } else {
+      LOG.warn("agent command failed [agent: {}]", agent.sub(), e);
+      error(id, "unavailable", "try again");
+    }
+  }
+
+  private void error(String id, String code, String message) {
+    send(new JsonObject().put("type", "error").put("id", id).put("code", code).put("message", message));
+  }
+
+  private void send(JsonObject frame) {
+    if (!ws.isClosed()) {
+      ws.writeTextMessage(frame.encode());
+    }
+  }
+
+  private void closed() {
+    state = State.CLOSED;
+    buffer.clear();
+    onClose.run();
+  }
+}

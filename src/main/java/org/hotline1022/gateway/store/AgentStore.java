@@ -1,0 +1,168 @@
+package org.hotline1022.gateway.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What agents read and change: lists and search, one inquiry with its messages and events, the
+ * commands (one {@code hotline_command} call each, atomic with its events), and event replays.
+ */
+public final class AgentStore {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AgentStore.class);
+  private static final String INQUIRY_JSON = "hotline_inquiry_json(i, c)";
+  private static final String EVENT_COLUMNS = "seq, type, at, department, payload";
+
+  private final Pool pool;
+
+  public AgentStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<JsonObject> list(InquiryFilter f) {
+    List<Object> params = new ArrayList<>();
+    StringBuilder where = new StringBuilder("true");
+    anyOf(where, params, "i.status", f.statuses());
+    anyOf(where, params, "i.department", f.departments());
+    anyOf(where, params, "i.topic", f.topics());
+    anyOf(where, params, "i.priority", f.priorities());
+    anyOf(where, params, "i.channel", f.channels());
+    if (f.scopeDepartment() != null) {
+      params.add(f.scopeDepartment());
+      where.append(" and i.department = $").append(params.size());
+    }
+    if (f.q() != null && !f.q().isBlank()) {
+      // every word must appear (diacritics and case folded on both sides) in one message, or in the
+      // contact's name and address; the trigram indexes on hotline_fold(...) serve these LIKEs
+      String[] words = Arrays.stream(f.q().strip().split("\\s+")).limit(8)
+          .map(w -> w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")).toArray(String[]::new);
+      params.add(words);
+      String patterns = "(array(select '%' || hotline_fold(w) || '%' from unnest($" + params.size() + "::text[]) w))";
+      params.add(f.q().strip());
+      where.append(" and (i.tracking_code ilike '%' || $").append(params.size()).append(" || '%'")
+          .append(" or hotline_fold(coalesce(c.display_name, '') || ' ' || c.address) like all ").append(patterns)
+          .append(" or exists (select 1 from message m where m.inquiry_id = i.id and hotline_fold(m.body) like all ").append(patterns)
+          .append("))");
+    }
+    params.add(f.limit());
+    params.add(f.offset());
+    String sql = "select " + INQUIRY_JSON + " as inquiry, count(*) over () as total from inquiry i join contact c on c.id = i.contact_id"
+        + " where " + where + " order by (i.priority = 'urgent') desc, i.due_at, i.id limit $" + (params.size() - 1)
+        + " offset $" + params.size();
+    return pool.preparedQuery(sql).execute(Tuple.from(params)).map(rows -> {
+      JsonArray items = new JsonArray();
+      long total = 0;
+      for (Row r : rows) {
+        items.add(r.getValue("inquiry"));
+        total = r.getLong("total");
+      }
+      if (rows.size() == 0 && f.offset() > 0) {
+        total = -1; // past the end: the count is unknown without another query, and not needed
+      }
+      return new JsonObject().put("items", items).put("total", total).put("limit", f.limit()).put("offset", f.offset());
+    }).recover(AgentStore::unavailable);
+  }
+
+  private static void anyOf(StringBuilder where, List<Object> params, String column, List<String> values) {
+    if (values != null && !values.isEmpty()) {
+      params.add(values.toArray(new String[0]));
+      where.append(" and ").append(column).append(" = any($").append(params.size()).append(")");
+    }
+  }
+
+  /** One inquiry with messages (notes included) and its events; empty when unknown or out of scope. */
+  public Future<JsonObject> get(String trackingCode, String scopeDepartment) {
+    String sql = "select i.id, " + INQUIRY_JSON + " as inquiry from inquiry i join contact c on c.id = i.contact_id"
+        + " where i.tracking_code = $1 and ($2::text is null or i.department = $2)";
+    return pool.preparedQuery(sql).execute(Tuple.of(trackingCode, scopeDepartment)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture((JsonObject) null);
+      }
+      Row r = rows.iterator().next();
+      long id = r.getLong("id");
+      JsonObject inquiry = (JsonObject) r.getValue("inquiry");
+      Future<RowSet<Row>> messages = pool.preparedQuery(
+              "select hotline_message_json(m, $2) as message, o.status as delivery, o.last_error from message m"
+                  + " left join outbox o on o.message_id = m.id where m.inquiry_id = $1 order by m.id")
+          .execute(Tuple.of(id, trackingCode));
+      Future<RowSet<Row>> events = pool.preparedQuery("select " + EVENT_COLUMNS + " from event where inquiry_id = $1 order by seq limit 1000")
+          .execute(Tuple.of(id));
+      return Future.all(messages, events).map(v -> {
+        JsonArray ms = new JsonArray();
+        for (Row m : messages.result()) {
+          JsonObject message = (JsonObject) m.getValue("message");
+          if (m.getString("delivery") != null) {
+            message.put("delivery", m.getString("delivery")).put("deliveryError", m.getString("last_error"));
+          }
+          ms.add(message);
+        }
+        JsonArray es = new JsonArray();
+        for (Row e : events.result()) {
+          JsonObject ev = new JsonObject().put("type", e.getString("type")).put("seq", e.getLong("seq"))
+              .put("at", e.getOffsetDateTime("at").toInstant().toString());
+          JsonObject payload = (JsonObject) e.getValue("payload");
+          if (payload != null && payload.containsKey("change")) {
+            ev.put("change", payload.getValue("change")).put("by", payload.getValue("by"));
+          }
+          es.add(ev);
+        }
+        return new JsonObject().put("inquiry", inquiry).put("messages", ms).put("events", es);
+      });
+    }).recover(AgentStore::unavailable);
+  }
+
+  /**
+   * Runs one command for an agent.
+   *
+   * @param scopeDepartment the officer's department, or null for agents who see everything
+   * @return {@code {inquiry, messageId?, previousDepartment}}
+   */
+  public Future<JsonObject> command(String op, String trackingCode, String agent, String scopeDepartment, JsonObject args) {
+    return pool.preparedQuery("select hotline_command($1, $2, $3, $4, $5::jsonb) as result")
+        .execute(Tuple.of(op, trackingCode, agent, scopeDepartment, args))
+        .map(rows -> (JsonObject) rows.iterator().next().getValue("result"))
+        .recover(e -> {
+          if (e instanceof PgException pg && pg.getSqlState() != null) {
+            switch (pg.getSqlState()) {
+              case "HL400" -> {
+                return Future.failedFuture(new CommandException("bad_request", pg.getErrorMessage()));
+              }
+              case "HL404" -> {
+                return Future.failedFuture(new CommandException("not_found", "no such inquiry"));
+              }
+              case "HL409" -> {
+                return Future.failedFuture(new CommandException("conflict", pg.getErrorMessage()));
+              }
+              default -> { }
+            }
+          }
+          return unavailable(e);
+        });
+  }
+
+  /**
+   * Events after {@code since}, oldest first, for a replay. An officer's replay is filtered here
+   * already (their department, or transfers away from it).
+   */
+  public Future<RowSet<Row>> eventsAfter(long since, String scopeDepartment, int limit) {
+    return pool.preparedQuery("select " + EVENT_COLUMNS + " from event where seq > $1 and ($2::text is null or department = $2"
+            + " or payload->'change'->'from'->>'department' = $2) order by seq limit $3")
+        .execute(Tuple.of(since, scopeDepartment, limit))
+        .recover(AgentStore::unavailable);
+  }
+
+  private static <T> Future<T> unavailable(Throwable e) {
+    if (!(e instanceof CommandException)) {
+      LOG.warn("agent query failed [cause: {}]", e.toString());
+    }
+    return Future.failedFuture(e instanceof CommandException ? e : new CommandException("unavailable", "database unavailable"));
+  }
+}

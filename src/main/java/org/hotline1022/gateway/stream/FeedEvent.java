@@ -1,0 +1,30 @@
+package org.hotline1022.gateway.stream;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.time.OffsetDateTime;
+
+/**
+ * One event of the log, ready to push: the wire frame is encoded once and shared by every session;
+ * the fields the agents' filters need are pulled out of the payload.
+ */
+public record FeedEvent(long seq, long atMillis, String type, String department, String previousDepartment, String topic,
+    String status, String priority, String frame) {
+
+  /** From a row of {@code select seq, type, at, department, payload from event}. */
+  public static FeedEvent of(Row row) {
+    long seq = row.getLong("seq");
+    String type = row.getString("type");
+    OffsetDateTime at = row.getOffsetDateTime("at");
+    JsonObject payload = (JsonObject) row.getValue("payload");
+    JsonObject frame = new JsonObject().put("type", type).put("seq", seq).put("at", at.toInstant().toString());
+    if (payload != null) {
+      payload.forEach(e -> frame.put(e.getKey(), e.getValue()));
+    }
+    JsonObject inquiry = payload == null ? null : payload.getJsonObject("inquiry");
+    JsonObject from = payload == null || payload.getJsonObject("change") == null ? null : payload.getJsonObject("change").getJsonObject("from");
+    return new FeedEvent(seq, at.toInstant().toEpochMilli(), type, row.getString("department"), from == null ? null : from.getString("department"),
+        inquiry == null ? null : inquiry.getString("topic"), inquiry == null ? null : inquiry.getString("status"),
+        inquiry == null ? null : inquiry.getString("priority"), frame.encode());
+  }
+}
