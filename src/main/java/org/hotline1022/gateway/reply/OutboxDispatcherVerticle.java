@@ -113,7 +113,7 @@ public final class OutboxDispatcherVerticle extends VerticleBase {
     inFlight++;
     send(c).transform(ar -> record(c, ar)).onComplete(ar -> {
       inFlight--;
-      if (ar.failed()) {
+      if (ar.failed() && !abandoned) {
         LOG.warn("cannot record reply outcome, retried after its lease [outboxId: {}, inquiryId: {}, cause: {}]",
             c.reply().outboxId(), c.reply().inquiryId(), ar.cause().toString());
       }
