@@ -146,6 +146,9 @@ public final class OutboxDispatcherVerticle extends VerticleBase {
         metrics.attempt(c.channel(), Outcome.SENT);
         if (age != null) {
           metrics.delivered(c.channel(), (long) (age * 1e9));
+        } else {
+          // our lease ran out mid-send and another dispatcher settled the row: this was a second delivery
+          LOG.info("reply delivered after its row was settled elsewhere [outboxId: {}]", r.outboxId());
         }
         LOG.debug("reply delivered [outboxId: {}, inquiryId: {}, channel: {}, attempts: {}]", r.outboxId(), r.inquiryId(),
             c.channelTag(), r.attempts());
@@ -163,8 +166,8 @@ public final class OutboxDispatcherVerticle extends VerticleBase {
       }
       metrics.attempt(c.channel(), last ? Outcome.FAILED : Outcome.RETRY);
       if (last) {
-        LOG.warn("reply failed for good [outboxId: {}, inquiryId: {}, channel: {}, attempts: {}, code: {}, permanent: {}]",
-            r.outboxId(), r.inquiryId(), c.channelTag(), r.attempts(), e.code(), e.permanent());
+        LOG.warn("reply failed for good [outboxId: {}, inquiryId: {}, channel: {}, attempts: {}, code: {}, reason: {}]",
+            r.outboxId(), r.inquiryId(), c.channelTag(), r.attempts(), e.code(), e.permanent() ? "permanent" : "attempts exhausted");
       } else {
         LOG.info("reply attempt failed, retrying [outboxId: {}, inquiryId: {}, channel: {}, attempts: {}, code: {}, retryInMs: {}]",
             r.outboxId(), r.inquiryId(), c.channelTag(), r.attempts(), e.code(), retryInMs);
