@@ -117,7 +117,8 @@ public final class OutboxDispatcherVerticle extends VerticleBase {
         LOG.warn("cannot record reply outcome, retried after its lease [outboxId: {}, inquiryId: {}, cause: {}]",
             c.reply().outboxId(), c.reply().inquiryId(), ar.cause().toString());
       }
-      if (again) {
+      // refill when half the room is free, not one row per finished send
+      if (again && inFlight <= config.batchSize() / 2) {
         poll();
       }
       checkIdle();
