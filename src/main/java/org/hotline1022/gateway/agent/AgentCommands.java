@@ -9,6 +9,7 @@ import org.hotline1022.gateway.inquiry.Priority;
 import org.hotline1022.gateway.inquiry.Routing;
 import org.hotline1022.gateway.inquiry.Topic;
 import org.hotline1022.gateway.inquiry.TrackingCodes;
+import org.hotline1022.gateway.reply.OutboxSignals;
 import org.hotline1022.gateway.store.AgentStore;
 import org.hotline1022.gateway.store.CommandException;
 
@@ -19,8 +20,6 @@ import org.hotline1022.gateway.store.CommandException;
  */
 public final class AgentCommands {
   public static final Set<String> OPS = Set.of("claim", "reply", "transfer", "note", "update", "close");
-  /** Local event-bus address the outbox dispatcher listens on. */
-  public static final String OUTBOX_WAKE = "hotline.outbox.wake";
   private static final int MAX_TEXT = 10_000;
 
   private final Vertx vertx;
@@ -49,7 +48,7 @@ public final class AgentCommands {
     return store.command(op, code, agent.sub(), agent.scopeDepartment(), args)
         .onSuccess(result -> {
           if (op.equals("reply")) {
-            vertx.eventBus().publish(OUTBOX_WAKE, result.getLong("messageId"));
+            vertx.eventBus().publish(OutboxSignals.WAKE, null);
           }
         });
   }

@@ -19,6 +19,11 @@ import org.hotline1022.gateway.intake.Intake;
 import org.hotline1022.gateway.intake.Triage;
 import org.hotline1022.gateway.metrics.GatewayMetrics;
 import org.hotline1022.gateway.metrics.MicrometerGatewayMetrics;
+import org.hotline1022.gateway.deadline.DeadlineWatcherVerticle;
+import org.hotline1022.gateway.deadline.MicrometerDeadlineMetrics;
+import org.hotline1022.gateway.reply.MicrometerReplyMetrics;
+import org.hotline1022.gateway.reply.OutboxDispatcherVerticle;
+import org.hotline1022.gateway.reply.WebReplySender;
 import org.hotline1022.gateway.store.DatabaseVerticle;
 import org.hotline1022.gateway.store.WriterVerticle;
 import org.slf4j.Logger;
@@ -82,6 +87,10 @@ public final class Gateway {
           return deploy(new WriterVerticle(s.db(), config.writer(), metrics), new DeploymentOptions())
               .compose(w -> deploy(new DatabaseProbeVerticle(s.db(), readiness), new DeploymentOptions()))
               .compose(p -> deploy(new EventFeedVerticle(s.db(), head, config.agents().feedPollMs()), new DeploymentOptions()))
+              .compose(f -> deploy(new OutboxDispatcherVerticle(s.db(), config.reply(), List.of(new WebReplySender()),
+                  new MicrometerReplyMetrics(registry)), new DeploymentOptions()))
+              .compose(d -> deploy(new DeadlineWatcherVerticle(s.db(), config.deadlines(), new MicrometerDeadlineMetrics(registry)),
+                  new DeploymentOptions()))
               .compose(p -> vertx.deployVerticle(() -> new HttpVerticle(s), new DeploymentOptions().setInstances(config.http().instances())))
               .onSuccess(deployments::add);
         })

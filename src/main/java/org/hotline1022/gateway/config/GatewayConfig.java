@@ -21,6 +21,8 @@ public record GatewayConfig(
     Duration shutdownGrace,
     AuthConfig auth,
     AgentsConfig agents,
+    ReplyConfig reply,
+    DeadlineConfig deadlines,
     List<String> unknownEnv) {
 
   public static GatewayConfig load() {
@@ -59,6 +61,8 @@ public record GatewayConfig(
             auth.string("issuer", "hotline-1022")),
         new AgentsConfig(agents.integer("writeQueueBytes", 262_144, 4096, 64 << 20), agents.integer("replayPageSize", 500, 10, 10_000),
             agents.integer("maxReplayBuffer", 10_000, 100, 1_000_000), agents.number("feedPollMs", 1000, 50, 60_000)),
+        ReplyConfig.fromYaml(yaml, env),
+        DeadlineConfig.fromYaml(yaml, env),
         List.copyOf(tree.unknownEnv()));
   }
 
@@ -66,6 +70,6 @@ public record GatewayConfig(
   public String describe() {
     return "http=" + http + " db=" + db.safeUrl() + " poolSize=" + db.poolSize() + " dataDir=" + dataDir
         + " writer=" + writer + " web=" + web + " threadingWindows=" + threadingWindows + " shutdownGrace=" + shutdownGrace
-        + " auth=" + auth + " agents=" + agents;
+        + " auth=" + auth + " agents=" + agents + " reply=" + reply + " deadlines=" + deadlines;
   }
 }

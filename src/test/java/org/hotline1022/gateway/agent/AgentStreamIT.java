@@ -191,7 +191,10 @@ class AgentStreamIT {
       assertThat(ping.getString("type")).isEqualTo("ack");
 
       // the watcher saw the whole story, in order
-      List<JsonObject> story = watcher.events(7, Duration.ofSeconds(5));
+      List<JsonObject> all = watcher.events(8, Duration.ofSeconds(5));
+      assertThat(all).filteredOn(f -> "reply.sent".equals(f.getString("type"))).singleElement()
+          .satisfies(f -> assertThat(f.getString("trackingCode")).isEqualTo(code));
+      List<JsonObject> story = all.stream().filter(f -> !f.getString("type").startsWith("reply.")).toList();
       assertThat(story).extracting(f -> f.getString("type")).containsExactly("inquiry.created", "inquiry.updated", "message.created",
           "message.created", "inquiry.updated", "inquiry.updated", "inquiry.updated");
       assertThat(story.get(2).getJsonObject("message").getString("direction")).isEqualTo("note");
@@ -200,9 +203,12 @@ class AgentStreamIT {
       assertThat(story.get(4).getJsonObject("change").getJsonObject("to").getString("department")).isEqualTo(target);
       assertThat(story.get(4).getString("by")).isEqualTo("op-1");
 
-      // the citizen never sees the note; the reply has an outbox row waiting for its sender
-      assertThat(gw.count("select count(*) from outbox o join inquiry i on i.id = o.inquiry_id where i.tracking_code = '" + code + "'"))
-          .isEqualTo(1);
+      // the citizen sees the answer, never the note
+      JsonObject citizen = gw.http.get("/api/v1/web/inquiries/" + code).send().await().bodyAsJsonObject();
+      assertThat(citizen.getJsonArray("answers")).hasSize(1);
+      assertThat(citizen.getJsonArray("answers").getJsonObject(0).getString("text")).isEqualTo("Xã đã nhận thông tin và sẽ cấp gạo trong hôm nay.");
+      assertThat(citizen.getString("status")).isEqualTo("closed");
+      assertThat(citizen.encode()).doesNotContain("đã gọi xã");
     }
   }
 
