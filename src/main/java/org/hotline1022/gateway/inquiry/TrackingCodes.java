@@ -1,5 +1,6 @@
 package org.hotline1022.gateway.inquiry;
 
+import java.security.SecureRandom;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -11,7 +12,20 @@ import java.util.Optional;
 public final class TrackingCodes {
   private static final String ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private TrackingCodes() {}
+
+  /** A fresh code, 40 random bits; the store's unique index catches the (vanishingly rare) collision. */
+  public static String random() {
+    char[] c = new char[8];
+    byte[] b = new byte[8];
+    RANDOM.nextBytes(b);
+    for (int i = 0; i < 8; i++) {
+      c[i] = ALPHABET.charAt(b[i] & 31);
+    }
+    return "1022-" + new String(c, 0, 4) + "-" + new String(c, 4, 4);
+  }
 
   /** The canonical form of what a citizen typed, or empty when it cannot be a tracking code. */
   public static Optional<String> canonical(String input) {

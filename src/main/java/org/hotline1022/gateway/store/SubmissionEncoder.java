@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.hotline1022.gateway.inquiry.Attachment;
 import org.hotline1022.gateway.inquiry.Inbound;
+import org.hotline1022.gateway.inquiry.TrackingCodes;
 import org.hotline1022.gateway.intake.Submission;
 
 /** Turns a batch of submissions into the jsonb argument of {@code hotline_ingest}. */
@@ -40,7 +41,9 @@ final class SubmissionEncoder {
         .put("topic", s.topic().code())
         .put("priority", s.priority().code())
         .put("department", s.department())
-        .put("due_at", s.dueAt().toString());
+        .put("due_at", s.dueAt().toString())
+        // drawn here, at each write attempt: a retry after a (1 in 10^12) collision draws again
+        .put("tracking_code", TrackingCodes.random());
     if (!in.attachments().isEmpty()) {
       JsonArray attachments = new JsonArray();
       for (Attachment a : in.attachments()) {

@@ -69,6 +69,13 @@ public final class TestGateway implements AutoCloseable {
     return r.bodyAsJsonObject().getString("trackingCode");
   }
 
+  /** An intake on this gateway, as an adapter would hold one. */
+  public org.hotline1022.gateway.intake.Intake intake() {
+    var routing = org.hotline1022.gateway.inquiry.Routing.load();
+    return new org.hotline1022.gateway.intake.Intake(vertx, Triages.fromConfig(config, routing),
+        org.hotline1022.gateway.metrics.GatewayMetrics.NOOP, config.writer().ackTimeoutMs());
+  }
+
   public int port() {
     return config.http().port();
   }

@@ -110,18 +110,22 @@ public final class WebPortal {
     HttpServerRequest req = ctx.request();
     Buffer body = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
     Future.succeededFuture(body)
-        .map(b -> toInbound(parser.parse(req.getHeader("Content-Type"), b), b, receivedAt))
+        .map(b -> toInbound(parser.parse(req.getHeader("Content-Type"), b), receivedAt))
         .compose(intake::submit)
         .onSuccess(result -> created(ctx, result))
         .onFailure(failure -> submitFailed(ctx, failure));
   }
 
-  private Inbound toInbound(WebForm form, Buffer body, Instant receivedAt) {
+  /**
+   * No raw copy for the web: the form's fields are the whole payload and are stored as they are;
+   * a second copy of the text would only double the write cost of the largest field.
+   */
+  private Inbound toInbound(WebForm form, Instant receivedAt) {
     // the channel address of a web citizen: what they left to be reached at, else nothing shared
     String externalId = form.submissionId() != null ? form.submissionId() : "auto:" + UUID.randomUUID();
     String address = form.phone() != null ? form.phone() : form.email() != null ? form.email() : "anon:" + externalId;
     return new Inbound(Channel.WEB, externalId, receivedAt, new Contact(address, form.name(), form.phone(), form.email()),
-        null, true, form.district(), null, form.text(), null, body.toString(), Map.of());
+        null, true, form.district(), null, form.text(), null, null, Map.of());
   }
 
   private void created(RoutingContext ctx, IngestResult r) {
