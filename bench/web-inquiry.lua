@@ -44,10 +44,10 @@ local districts = { "Quận Ba Đình", "Quận Hoàn Kiếm", "Quận Đống �
   "Quận Hoàng Mai", "Quận Thanh Xuân", "Quận Long Biên", "Quận Tây Hồ", "Huyện Gia Lâm" }
 
 local texts = {}
-local counter = 0
-local sent = 0
-local responses = 0
-local codes = {}
+counter = 0
+sent = 0  -- globals: done() reads them with thread:get()
+responses = 0
+codes = {}
 local headers = { ["Content-Type"] = "application/json; charset=utf-8" }
 
 function init(args)
