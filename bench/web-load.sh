@@ -274,7 +274,7 @@ if [[ "$JFR" == 1 ]]; then
   stop_pid "$GW_PID" TERM 40; GW_PID=""
   JFRTOOL="$(dirname "$(readlink -f "$(command -v java)")")/jfr"
   if [[ -f "$RESULTS/gateway.jfr" ]]; then
-    "$JFRTOOL" print --events jdk.ExecutionSample "$RESULTS/gateway.jfr" >"$RESULTS/samples.txt"
+    "$JFRTOOL" print --stack-depth 64 --events jdk.ExecutionSample "$RESULTS/gateway.jfr" >"$RESULTS/samples.txt"
     {
       echo; echo "== JFR: top-of-stack frames (gateway JVM, all runs)"
       awk '/stackTrace = \[/ { getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); print }' "$RESULTS/samples.txt" | sort | uniq -c | sort -rn | head -25
