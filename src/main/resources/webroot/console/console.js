@@ -364,7 +364,21 @@
     (window.requestAnimationFrame || setTimeout)(function () { S.renderQueued = false; renderQueue(); });
   }
 
+  /** Department codes met in the data (district committees, ...) join the filter and the transfer picker. */
+  var knownDepts = new Set(Object.keys(DEPARTMENTS));
+  function learnDepartments() {
+    S.items.forEach(function (inq) {
+      var d = inq.department;
+      if (d && !knownDepts.has(d)) {
+        knownDepts.add(d);
+        $('f-department').appendChild(option(d, d));
+        $('dept-codes').appendChild(option(d, d));
+      }
+    });
+  }
+
   function renderQueue() {
+    learnDepartments();
     var list = visible(), now = Date.now();
     var focused = document.activeElement && document.activeElement.closest ? document.activeElement.closest('#queue [data-code]') : null;
     var focusCode = focused && focused.getAttribute('data-code');
@@ -683,7 +697,7 @@
   function init() {
     var statusFilter = {};
     OPEN_STATUSES.forEach(function (s) { statusFilter[s] = STATUSES[s]; });
-    fill($('f-status'), statusFilter, 'Tất cả (đang mở)');
+    fill($('f-status'), statusFilter, 'Tất cả');
     fill($('f-topic'), TOPICS, 'Tất cả');
     fill($('f-priority'), PRIORITIES, 'Tất cả');
     var depts = {};

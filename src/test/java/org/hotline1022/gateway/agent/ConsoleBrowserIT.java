@@ -263,4 +263,33 @@ class ConsoleBrowserIT {
     assertThat(applied.get(0)).isEqualTo("inquiry.created#" + seq);
     assertThat(byId("banner").isDisplayed()).isFalse();
   }
+
+  @Test
+  @Order(5)
+  void dueTimesCountDownAndTurnAmberThenRed() throws Exception {
+    openLive();
+    String soon = gw.post("Xin hỏi giờ làm việc của bộ phận một cửa huyện Quan Hóa");
+    String late = gw.post("Đề nghị sửa đường ống nước bị vỡ ở thôn Trung Sơn");
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row(late))));
+    // move the deadlines (no command does that), then a note pushes fresh snapshots through the socket
+    gw.sql().preparedQuery("update inquiry set due_at = now() + interval '3 minutes' where tracking_code = $1").execute(Tuple.of(soon)).await();
+    gw.sql().preparedQuery("update inquiry set due_at = now() - interval '2 minutes' where tracking_code = $1").execute(Tuple.of(late)).await();
+    String token = gw.token("sup-1", "supervisor", null);
+    for (String code : List.of(soon, late)) {
+      var r = gw.http.post("/api/v1/inquiries/" + code + "/note").putHeader("Authorization", "Bearer " + token)
+          .sendJsonObject(new JsonObject().put("text", "kiểm tra hạn")).await();
+      assertThat(r.statusCode()).isEqualTo(200);
+    }
+    wait.until(d -> d.findElement(By.cssSelector(row(soon) + " .due")).getAttribute("class").contains("warn"));
+    wait.until(d -> d.findElement(By.cssSelector(row(late) + " .due")).getAttribute("class").contains("over"));
+    String before = driver.findElement(By.cssSelector(row(soon) + " .due")).getText();
+    assertThat(before).startsWith("còn 0:0");
+    assertThat(driver.findElement(By.cssSelector(row(late) + " .due")).getText()).startsWith("quá hạn 0:0");
+    wait.until(d -> !d.findElement(By.cssSelector(row(soon) + " .due")).getText().equals(before)); // ticks every second
+    // a hostile-text inquiry from an earlier test is open in the queue too: still plain text
+    assertThat(driver.getTitle()).isEqualTo(TITLE);
+    driver.findElement(By.cssSelector(row(late) + " button")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#messages .msg.note .text"), "kiểm tra hạn"));
+    shot("console-deadlines");
+  }
 }
