@@ -135,13 +135,14 @@ class ConsoleBrowserIT {
 
   @Test
   @Order(1)
-  void aBadTokenIsRefusedAndAGoodOneShowsWhoIsSignedIn() {
+  void aBadTokenIsRefusedAndAGoodOneShowsWhoIsSignedIn() throws IOException {
     driver.get(base() + "/console/index.html");
     assertThat(driver.getTitle()).isEqualTo(TITLE);
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys("not-a-token");
     byId("signin").click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("signin-error"), "không hợp lệ"));
     assertThat(byId("console-view").isDisplayed()).isFalse();
+    shot("console-signin-refused");
 
     byId("token").clear();
     openLive();
@@ -291,5 +292,26 @@ class ConsoleBrowserIT {
     driver.findElement(By.cssSelector(row(late) + " button")).click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#messages .msg.note .text"), "kiểm tra hạn"));
     shot("console-deadlines");
+  }
+
+  @Test
+  @Order(6)
+  void searchWithoutDiacriticsAndFiltersNarrowTheQueue() {
+    openLive();
+    String pipe = gw.post("Nước sinh hoạt ở khu tái định cư bị đục, có mùi lạ");
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row(pipe))));
+    WebElement q = byId("f-q");
+    q.sendKeys("nuoc sinh hoat");
+    q.sendKeys(org.openqa.selenium.Keys.ENTER);
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("search-state")));
+    wait.until(d -> d.findElements(By.cssSelector("#queue li")).size() == 1);
+    assertThat(driver.findElement(By.cssSelector("#queue li")).getAttribute("data-code")).isEqualTo(pipe);
+    byId("f-clear").click();
+    wait.until(d -> d.findElements(By.cssSelector("#queue li")).size() > 1);
+
+    new org.openqa.selenium.support.ui.Select(byId("f-priority")).selectByValue("urgent");
+    wait.until(d -> d.findElements(By.cssSelector("#queue li")).stream().allMatch(li -> "urgent".equals(li.getAttribute("data-priority"))));
+    assertThat(driver.findElements(By.cssSelector("#queue li"))).isNotEmpty();
+    new org.openqa.selenium.support.ui.Select(byId("f-priority")).selectByValue("");
   }
 }
