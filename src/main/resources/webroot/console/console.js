@@ -149,7 +149,7 @@
     S.gen++;
     clearTimeout(S.retryTimer);
     if (S.ws) { try { S.ws.close(1000, 'sign out'); } catch (e) { /* ignore */ } }
-    S.ws = null; S.open = false; S.lastSeq = null;
+    S.ws = null; S.open = false; S.lastSeq = null; S.loaded = false;
     S.pending.forEach(function (p) { clearTimeout(p.timer); });
     S.pending.clear();
     S.items.clear(); S.previews.clear(); S.flags.clear(); S.rows.clear(); S.previewFetches.clear();
@@ -246,10 +246,9 @@
       case 'hello':
         S.open = true;
         showAgent(f.agent || {});
-        var first = S.lastSeq === null;
-        if (first) S.lastSeq = f.seq;
+        if (S.lastSeq === null) S.lastSeq = f.seq;
         send({ op: 'subscribe', id: nextId(), since: S.lastSeq });
-        if (first) loadQueue();
+        if (!S.loaded && !S.loading) loadQueue(); // first connect, or the first load failed
         return;
       case 'subscribed':
         return;
@@ -294,7 +293,9 @@
         return null;
       });
     }
-    page(0).then(function () { $('queue-status').textContent = ''; }, function (e) {
+    S.loading = true;
+    page(0).then(function () { S.loaded = true; S.loading = false; $('queue-status').textContent = ''; }, function (e) {
+      S.loading = false;
       if (e.status !== 401) $('queue-status').textContent = 'Không tải được danh sách: ' + (ERRORS[e.code] || e.code);
     });
   }
