@@ -54,7 +54,14 @@ final class HttpVerticle extends VerticleBase {
     AgentCommands commands = new AgentCommands(vertx, agentStore, services.routing());
     hub = new AgentHub(vertx, agentStore, commands, services.streamHead(), cfg.agents(), services.metrics(), services.agentSessions());
     new AgentRoutes(new AgentAuth(vertx, services.authKeys()), agentStore, commands, hub).mount(router);
-    router.get("/console").handler(ctx -> ctx.redirect("/console/"));
+    // Vert.x matches "/console" for "/console/" too: redirect only the bare path
+    router.get("/console").handler(ctx -> {
+      if ("/console".equals(ctx.request().path())) {
+        ctx.redirect("/console/");
+      } else {
+        ctx.next();
+      }
+    });
     router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(true).setMaxAgeSeconds(300));
 
     server = vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true).setIdleTimeout(120)

@@ -223,5 +223,8 @@ class WebIntakeIT {
     HttpResponse<Buffer> page = gw.http.get("/").send().await();
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.bodyAsString()).contains("Tổng đài 1022").contains("Mã tra cứu");
+    var console = gw.http.get("/console/").send().await();
+    assertThat(console.statusCode()).isEqualTo(200);
+    assertThat(console.getHeader("Content-Type")).startsWith("text/html");
   }
 }
