@@ -54,7 +54,9 @@ public final class AgentStore {
     }
     params.add(f.limit());
     params.add(f.offset());
-    String sql = "select " + INQUIRY_JSON + " as inquiry, count(*) over () as total from inquiry i join contact c on c.id = i.contact_id"
+    String sql = "select " + INQUIRY_JSON + " || jsonb_build_object('preview', (select left(m.body, 160) from message m"
+        + " where m.inquiry_id = i.id and m.direction = 'in' order by m.id desc limit 1)) as inquiry,"
+        + " count(*) over () as total from inquiry i join contact c on c.id = i.contact_id"
         + " where " + where + " order by (i.priority = 'urgent') desc, i.due_at, i.id limit $" + (params.size() - 1)
         + " offset $" + params.size();
     return pool.preparedQuery(sql).execute(Tuple.from(params)).map(rows -> {
