@@ -11,7 +11,8 @@ language sql immutable parallel safe as $$
 $$;
 
 create index message_body_fold_trgm on message using gin (hotline_fold(body) gin_trgm_ops);
-create index contact_name_fold_trgm on contact using gin (hotline_fold(coalesce(display_name, '') || ' ' || address) gin_trgm_ops);
+-- contacts are not trigram-indexed: one anonymous contact per web form makes the table as large as
+-- the inquiries, and the index cost every intake more than name searches are worth
 
 -- One agent command, atomically: lock the inquiry, check scope and state, change it, store any
 -- message (and outbox row for a reply), append the events. Errors carry stable SQLSTATEs:
