@@ -215,6 +215,19 @@ class ClassifierTest {
     assertThat(ev.urgentRecall()).as("urgent recall").isEqualTo(1.0);
   }
 
+  @Test
+  void historyWordsNegateCuesToTheEndOfTheirClauseOnly() {
+    Classifier c = Classifier.fromYaml("""
+        topics: {medical: {bác sĩ: 1}}
+        urgent:
+          cues: {khó thở: 2, co giật: 2}
+          history: [tiền sử]
+        """);
+    assertThat(c.classify("tiền sử hen và co giật hồi nhỏ").priority()).isEqualTo(Priority.NORMAL);
+    assertThat(c.classify("tiền sử hen, giờ khó thở").priority()).isEqualTo(Priority.URGENT);
+    assertThat(c.classify("khó thở, có tiền sử hen").priority()).isEqualTo(Priority.URGENT);
+  }
+
   /** The bar of the held-out set, checked on the labelled dev set. */
   @Test
   void devSetMeetsTheBar() throws IOException {
