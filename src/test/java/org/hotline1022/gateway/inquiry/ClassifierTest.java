@@ -118,6 +118,7 @@ class ClassifierTest {
       "Em bé 2 tuổi uống nhầm thuốc tẩy",
       "My wife is in labour and there is no car",
       "Bé sốt 40 độ, mắt trợn ngược",
+      "Bố tôi có tiền sử hen, giờ khó thở",
   })
   void flagsUrgent(String text) {
     assertThat(classifier.classify(text).priority()).isEqualTo(Priority.URGENT);
@@ -141,6 +142,8 @@ class ClassifierTest {
       "Chuyến bay từ Cảng hàng không Thọ Xuân vào TP.HCM có cần test không",
       "Gia đình hoàn cảnh khó khăn, xin hỏi nộp đơn ở đâu để được xét",
       "Tôi mới tìm được việc, có phải khai báo không",
+      "Bé nhà em có tiền sử sốt cao co giật lúc 2 tuổi, giờ tiêm vắc xin được không",
+      "Ông tôi từng bị đột quỵ năm ngoái thì có tiêm mũi 3 được không?",
   })
   void doesNotFlagNegatedOrRoutineText(String text) {
     assertThat(classifier.classify(text).priority()).isEqualTo(Priority.NORMAL);
