@@ -119,6 +119,7 @@ class ClassifierTest {
       "My wife is in labour and there is no car",
       "Bé sốt 40 độ, mắt trợn ngược",
       "Bố tôi có tiền sử hen, giờ khó thở",
+      "ck e f0 thở ko nổi, môi thâm, cứu vk con e với",
   })
   void flagsUrgent(String text) {
     assertThat(classifier.classify(text).priority()).isEqualTo(Priority.URGENT);
