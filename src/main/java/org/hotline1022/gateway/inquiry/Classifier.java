@@ -29,6 +29,7 @@ public final class Classifier {
   private final Set<String> negations;
   private final Set<String> negationFillers;
   private final String[][] historyPhrases;
+  private final String[][] leadTags;
   private final Set<String> spo2Words;
   private final int spo2Below;
   private final double spo2Weight;
@@ -43,6 +44,7 @@ public final class Classifier {
     this.negations = Set.copyOf(b.negations);
     this.negationFillers = Set.copyOf(b.negationFillers);
     this.historyPhrases = b.historyPhrases.stream().map(p -> p.split(" ")).toArray(String[][]::new);
+    this.leadTags = b.leadTags.stream().map(p -> p.split(" ")).toArray(String[][]::new);
     this.spo2Words = Set.copyOf(b.spo2Words);
     this.spo2Below = b.spo2Below;
     this.spo2Weight = b.spo2Weight;
@@ -104,6 +106,7 @@ public final class Classifier {
     });
     double spo2 = spo2(tokens);
     if (spo2 > 0) why.add("urgent: spo2 reading below " + spo2Below + " +" + spo2);
+    if (leadTag(tokens)) why.add("urgent: opening tag " + tokens[0] + " (urgent)");
     return why;
   }
 
@@ -124,6 +127,7 @@ public final class Classifier {
   }
 
   private boolean urgent(String[] tokens) {
+    if (leadTag(tokens)) return true;
     double[] score = {0};
     urgentCues.scan(tokens, (start, end, w) -> {
       if (w > 0 && !negated(tokens, start)) score[0] += w;
@@ -165,6 +169,21 @@ public final class Classifier {
     return true;
   }
 
+  /**
+   * The text opens with a triage tag that is its own clause: "Khẩn: Anh X gọi báo…", "GẤP!!! mẹ
+   * mình…", "Urgent: …". Operators and citizens mark urgency this way; the tag must be followed by
+   * punctuation, so "Khan hiếm khẩu trang" or "Gấp quần áo" are not tags.
+   */
+  private boolean leadTag(String[] tokens) {
+    for (String[] tag : leadTags) {
+      if (tokens.length > tag.length && endsWith(tokens, tag.length, tag)
+          && TextNormalizer.CLAUSE_BREAK.equals(tokens[tag.length])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** An oximeter reading below the configured percentage, e.g. "SpO2 chỉ còn 89%". */
   private double spo2(String[] tokens) {
     for (int i = 0; i < tokens.length; i++) {
@@ -202,6 +221,7 @@ public final class Classifier {
     final Set<String> negations = new HashSet<>();
     final Set<String> negationFillers = new HashSet<>();
     final Set<String> historyPhrases = new HashSet<>();
+    final Set<String> leadTags = new HashSet<>();
     final Set<String> spo2Words = new HashSet<>();
     int spo2Below = 95;
     double spo2Weight = 2;
@@ -254,6 +274,7 @@ public final class Classifier {
       words(u.get("negations"), "urgent.negations", negations);
       words(u.get("negation_fillers"), "urgent.negation_fillers", negationFillers);
       words(u.get("history"), "urgent.history", historyPhrases, false);
+      words(u.get("lead_tags"), "urgent.lead_tags", leadTags, false);
       Object spo2 = u.get("spo2");
       if (spo2 != null) {
         Map<?, ?> s = map(spo2, "urgent.spo2");
