@@ -28,6 +28,8 @@ public final class Classifier {
   private final Topic urgentDefaultTopic;
   private final Set<String> negations;
   private final Set<String> negationFillers;
+  private final String[][] historyPhrases;
+  private final String[][] leadTags;
   private final Set<String> spo2Words;
   private final int spo2Below;
   private final double spo2Weight;
@@ -41,6 +43,8 @@ public final class Classifier {
     this.urgentDefaultTopic = b.urgentDefaultTopic;
     this.negations = Set.copyOf(b.negations);
     this.negationFillers = Set.copyOf(b.negationFillers);
+    this.historyPhrases = b.historyPhrases.stream().map(p -> p.split(" ")).toArray(String[][]::new);
+    this.leadTags = b.leadTags.stream().map(p -> p.split(" ")).toArray(String[][]::new);
     this.spo2Words = Set.copyOf(b.spo2Words);
     this.spo2Below = b.spo2Below;
     this.spo2Weight = b.spo2Weight;
@@ -102,6 +106,7 @@ public final class Classifier {
     });
     double spo2 = spo2(tokens);
     if (spo2 > 0) why.add("urgent: spo2 reading below " + spo2Below + " +" + spo2);
+    if (leadTag(tokens)) why.add("urgent: opening tag " + tokens[0] + " (urgent)");
     return why;
   }
 
@@ -122,6 +127,7 @@ public final class Classifier {
   }
 
   private boolean urgent(String[] tokens) {
+    if (leadTag(tokens)) return true;
     double[] score = {0};
     urgentCues.scan(tokens, (start, end, w) -> {
       if (w > 0 && !negated(tokens, start)) score[0] += w;
@@ -130,11 +136,50 @@ public final class Classifier {
     return score[0] + spo2(tokens) >= urgentThreshold;
   }
 
-  /** True when a negation word precedes the cue with only filler words between ("ko bị khó thở"). */
+  /**
+   * True when a negation word precedes the cue with only filler words between ("ko bị khó thở"), or
+   * a history word ("tiền sử", "từng bị") stands anywhere before it in the same clause ("tiền sử sốt
+   * cao co giật lúc 2 tuổi"): a past condition, not one happening now.
+   */
   private boolean negated(String[] tokens, int cueStart) {
     for (int i = cueStart - 1, fillers = 0; i >= 0 && fillers <= 2; i--, fillers++) {
       if (negations.contains(tokens[i])) return true;
-      if (!negationFillers.contains(tokens[i])) return false;
+      if (!negationFillers.contains(tokens[i])) break;
+    }
+    return historyInClause(tokens, cueStart);
+  }
+
+  private boolean historyInClause(String[] tokens, int cueStart) {
+    if (historyPhrases.length == 0) return false;
+    for (int end = cueStart; end > 0 && !TextNormalizer.CLAUSE_BREAK.equals(tokens[end - 1]); end--) {
+      for (String[] p : historyPhrases) {
+        if (endsWith(tokens, end, p)) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether tokens[end - p.length .. end) equals p. */
+  private static boolean endsWith(String[] tokens, int end, String[] p) {
+    int start = end - p.length;
+    if (start < 0) return false;
+    for (int k = 0; k < p.length; k++) {
+      if (!tokens[start + k].equals(p[k])) return false;
+    }
+    return true;
+  }
+
+  /**
+   * The text opens with a triage tag that is its own clause: "Khẩn: Anh X gọi báo…", "GẤP!!! mẹ
+   * mình…", "Urgent: …". Operators and citizens mark urgency this way; the tag must be followed by
+   * punctuation, so "Khan hiếm khẩu trang" or "Gấp quần áo" are not tags.
+   */
+  private boolean leadTag(String[] tokens) {
+    for (String[] tag : leadTags) {
+      if (tokens.length > tag.length && endsWith(tokens, tag.length, tag)
+          && TextNormalizer.CLAUSE_BREAK.equals(tokens[tag.length])) {
+        return true;
+      }
     }
     return false;
   }
@@ -175,6 +220,8 @@ public final class Classifier {
     Topic urgentDefaultTopic = Topic.MEDICAL;
     final Set<String> negations = new HashSet<>();
     final Set<String> negationFillers = new HashSet<>();
+    final Set<String> historyPhrases = new HashSet<>();
+    final Set<String> leadTags = new HashSet<>();
     final Set<String> spo2Words = new HashSet<>();
     int spo2Below = 95;
     double spo2Weight = 2;
@@ -226,6 +273,8 @@ public final class Classifier {
       }
       words(u.get("negations"), "urgent.negations", negations);
       words(u.get("negation_fillers"), "urgent.negation_fillers", negationFillers);
+      words(u.get("history"), "urgent.history", historyPhrases, false);
+      words(u.get("lead_tags"), "urgent.lead_tags", leadTags, false);
       Object spo2 = u.get("spo2");
       if (spo2 != null) {
         Map<?, ?> s = map(spo2, "urgent.spo2");

@@ -75,6 +75,26 @@ public final class TextNormalizer {
     m.put("hs", "ho so");
     m.put("cty", "cong ty");
     m.put("ubnd", "ubnd");
+    // more chat shorthands seen on Zalo/Facebook; only unambiguous ones (not "bh", "kb", "dg", "lm")
+    m.put("ck", "chong");
+    m.put("vk", "vo");
+    m.put("mk", "minh");
+    m.put("mik", "minh");
+    m.put("hnay", "hom nay");
+    m.put("hqua", "hom qua");
+    m.put("bgio", "bao gio");
+    m.put("bjo", "bao gio");
+    m.put("bme", "bo me");
+    m.put("nhiu", "nhieu");
+    m.put("wa", "qua");
+    m.put("cx", "cung");
+    m.put("ktra", "kiem tra");
+    m.put("tnan", "tai nan");
+    m.put("ttyt", "trung tam y te");
+    m.put("kbyt", "khai bao y te");
+    m.put("mttq", "mat tran to quoc");
+    m.put("pls", "please");
+    m.put("plz", "please");
     // English contractions arrive without the apostrophe (it is dropped, not spaced)
     m.put("cant", "can not");
     m.put("cannot", "can not");

@@ -39,6 +39,9 @@ class TextNormalizerTest {
       "mất CMND, làm CCCD     | mat cccd lam cccd",
       "I can't breathe        | i can not breathe",
       "don’t know             | do not know",
+      "ck e khó thở, cứu vk   | chong em kho tho cuu vo",
+      "hnay mk đi kbyt        | hom nay minh di khai bao y te",
+      "bgio ttyt trả kq       | bao gio trung tam y te tra kq",
   })
   void expandsChatAbbreviations(String in, String want) {
     assertThat(TextNormalizer.fold(in)).isEqualTo(want);
