@@ -40,7 +40,6 @@ create table inquiry (
 create index inquiry_open_by_contact on inquiry (contact_id, channel, last_message_at desc) where status <> 'closed';
 create index inquiry_queue on inquiry (status, priority, due_at);
 create index inquiry_department on inquiry (department, status);
-create index inquiry_created on inquiry (created_at desc);
 
 create table message (
   id           bigint generated always as identity primary key,

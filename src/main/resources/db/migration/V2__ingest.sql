@@ -51,9 +51,17 @@ language sql stable as $$
 $$;
 
 -- One call per writer batch: dedupe, contact, threading, inquiry, message and events in the
--- caller's transaction, one round trip. Items are processed in order, so a duplicate inside the
--- batch resolves to the first copy. A concurrent batch inserting the same (channel, external_id)
--- makes ON CONFLICT wait for it and then report a duplicate.
+-- caller's transaction, one round trip. Contacts that always open a new inquiry (web forms; any
+-- channel with a zero threading window) are written set-based, one statement per table for the
+-- whole batch; threaded channels go one by one, since each may join an open inquiry. Tracking codes
+-- come drawn by the gateway (SecureRandom); hotline_tracking_code() is the fallback.
+-- one submission of a writer batch, as the gateway encodes it
+create type hotline_item as (
+  idx int, channel text, external_id text, received_at timestamptz, address text, display_name text,
+  phone text, email text, thread_key text, new_thread boolean, window_seconds int, district text,
+  subject text, body text, attachments jsonb, facts jsonb, raw text, topic text, priority text,
+  department text, due_at timestamptz, tracking_code text);
+
 create function hotline_ingest(items jsonb)
 returns table (idx int, outcome text, inquiry_id bigint, tracking_code text, status text, topic text,
                priority text, department text, due_at timestamptz, created boolean)
@@ -61,7 +69,9 @@ language plpgsql as $$
 #variable_conflict use_column
 declare
   r record;
-  v_contact bigint;
+  v_new hotline_item[];
+  v_ids bigint[];
+  v_iid bigint[];
   v_inquiry bigint;
   v_message message;
   v_inq inquiry;
@@ -72,14 +82,52 @@ declare
   ev_departments text[] := '{}';
   ev_payloads jsonb[] := '{}';
 begin
-  for r in
-    select * from jsonb_to_recordset(items) as x(
-      idx int, channel text, external_id text, received_at timestamptz, address text, display_name text,
-      phone text, email text, thread_key text, new_thread boolean, window_seconds int, district text,
-      subject text, body text, attachments jsonb, facts jsonb, raw text, topic text, priority text,
-      department text, due_at timestamptz)
-  loop
-    -- a replay: answer with the inquiry it already belongs to
+  -- 1. New threads, set-based. Each gets an inquiry id up front; the message insert is the dedupe
+  --    gate: a replay (stored before, earlier in this batch, or by a concurrent batch) inserts
+  --    nothing and is answered with the inquiry it already belongs to.
+  v_new := array(select x from jsonb_populate_recordset(null::hotline_item, items) x where x.new_thread order by x.idx);
+  if cardinality(v_new) > 0 then
+    v_ids := array(select nextval('inquiry_id_seq') from generate_series(1, cardinality(v_new)));
+
+    with m as (
+      insert into message (inquiry_id, channel, external_id, direction, subject, body, attachments, facts, raw, received_at)
+      select v_ids[u.ordinality], u.channel, u.external_id, 'in', u.subject, coalesce(u.body, ''), u.attachments, u.facts,
+             u.raw, u.received_at
+      from unnest(v_new) with ordinality u order by u.idx
+      on conflict (channel, external_id) do nothing
+      returning inquiry_id
+    )
+    select array_agg(m.inquiry_id order by m.inquiry_id) into v_iid from m;
+
+    if v_iid is not null then
+      insert into contact (channel, address, display_name, phone, email)
+      select distinct on (u.channel, u.address) u.channel, u.address, u.display_name, u.phone, u.email
+      from unnest(v_new) with ordinality u join unnest(v_iid) s(iid) on s.iid = v_ids[u.ordinality]
+      order by u.channel, u.address, u.idx
+      on conflict (channel, address) do nothing;
+
+      insert into inquiry (id, tracking_code, channel, contact_id, thread_key, district, subject, topic, priority,
+                           department, due_at, created_at, updated_at, last_message_at, message_count)
+      select s.iid, coalesce(u.tracking_code, hotline_tracking_code()), u.channel, c.id, u.thread_key, u.district, u.subject,
+             u.topic, u.priority, u.department, u.due_at, now(), now(), u.received_at, 1
+      from unnest(v_new) with ordinality u join unnest(v_iid) s(iid) on s.iid = v_ids[u.ordinality]
+      join contact c on c.channel = u.channel and c.address = u.address;
+    end if;
+
+    return query
+    select u.idx, 'duplicate'::text, i.id, i.tracking_code, i.status, i.topic, i.priority, i.department, i.due_at, false
+    from unnest(v_new) with ordinality u
+    join message m on m.channel = u.channel and m.external_id = u.external_id
+    join inquiry i on i.id = m.inquiry_id
+    where i.id <> v_ids[u.ordinality];
+
+    return query
+    select u.idx, 'stored'::text, i.id, i.tracking_code, i.status, i.topic, i.priority, i.department, i.due_at, true
+    from unnest(v_new) with ordinality u join inquiry i on i.id = v_ids[u.ordinality];
+  end if;
+
+  -- 2. Threaded channels, one by one: each may join an open inquiry of its contact.
+  for r in select * from jsonb_populate_recordset(null::hotline_item, items) x where not x.new_thread order by x.idx loop
     select m.inquiry_id into v_inquiry from message m where m.channel = r.channel and m.external_id = r.external_id;
     if found then
       return query select r.idx, 'duplicate'::text, i.id, i.tracking_code, i.status, i.topic, i.priority,
@@ -105,7 +153,7 @@ begin
     end if;
 
     v_inquiry := null;
-    if not r.new_thread and r.window_seconds > 0 then
+    if r.window_seconds > 0 then
       select i.id into v_inquiry from inquiry i
       where i.contact_id = v_con.id and i.channel = r.channel and i.status <> 'closed'
         and i.last_message_at >= r.received_at - make_interval(secs => r.window_seconds)
@@ -123,7 +171,6 @@ begin
     on conflict (channel, external_id) do nothing
     returning * into v_message;
     if v_message.id is null then
-      -- a concurrent batch stored it first
       return query select r.idx, 'duplicate'::text, i.id, i.tracking_code, i.status, i.topic, i.priority,
                           i.department, i.due_at, false
                    from message m join inquiry i on i.id = m.inquiry_id
@@ -132,15 +179,11 @@ begin
     end if;
 
     if v_created then
-      loop
-        insert into inquiry (id, tracking_code, channel, contact_id, thread_key, district, subject, topic, priority,
-                             department, due_at, created_at, updated_at, last_message_at, message_count)
-        values (v_inquiry, hotline_tracking_code(), r.channel, v_con.id, r.thread_key, r.district, r.subject, r.topic,
-                r.priority, r.department, r.due_at, now(), now(), r.received_at, 1)
-        on conflict (tracking_code) do nothing
-        returning * into v_inq;
-        exit when v_inq.id is not null;   -- a tracking-code collision draws again
-      end loop;
+      insert into inquiry (id, tracking_code, channel, contact_id, thread_key, district, subject, topic, priority,
+                           department, due_at, created_at, updated_at, last_message_at, message_count)
+      values (v_inquiry, coalesce(r.tracking_code, hotline_tracking_code()), r.channel, v_con.id, r.thread_key, r.district,
+              r.subject, r.topic, r.priority, r.department, r.due_at, now(), now(), r.received_at, 1)
+      returning * into v_inq;
       ev_types := ev_types || 'inquiry.created'::text;
       ev_payloads := ev_payloads || jsonb_build_object('inquiry', hotline_inquiry_json(v_inq, v_con),
                                                       'message', hotline_message_json(v_message, v_inq.tracking_code));
@@ -161,6 +204,24 @@ begin
                         v_inq.priority, v_inq.department, v_inq.due_at, v_created;
   end loop;
 
+  -- 3. Events last, so the seq-ordering lock is held as briefly as possible: new threads first, in
+  --    item order, then the threaded ones.
+  if v_iid is not null or coalesce(array_length(ev_types, 1), 0) > 0 then
+    perform pg_advisory_xact_lock(1022);
+  end if;
+  if v_iid is not null then
+    insert into event (seq, type, inquiry_id, department, payload)
+    select nextval('event_seq'), 'inquiry.created', i.id, i.department,
+           jsonb_build_object('inquiry', hotline_inquiry_json(i, c), 'message', hotline_message_json(m, i.tracking_code))
+    from unnest(v_iid) with ordinality u(iid, n)
+    join inquiry i on i.id = u.iid
+    join contact c on c.id = i.contact_id
+    join message m on m.inquiry_id = i.id
+    order by u.n;
+    if coalesce(array_length(ev_types, 1), 0) = 0 then
+      perform pg_notify('hotline_events', currval('event_seq')::text);
+    end if;
+  end if;
   perform hotline_append_events(ev_types, ev_inquiries, ev_departments, ev_payloads);
 end
 $$;
