@@ -52,6 +52,7 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
+trap 'log "error (status $?) at line $LINENO: $BASH_COMMAND"' ERR
 trap 'log interrupted; exit 130' INT TERM
 
 # ---------------------------------------------------------------- tools
@@ -126,14 +127,15 @@ settled_rows() { # prefix: wait until the count stops moving (in-flight commits 
 }
 sample_memory() { # out-file: max gateway RSS and max Postgres PSS (MB), every second
   local max_gw=0 max_pg=0 gw pg pm
+  set +e  # a sample that fails (a Postgres backend exiting while it is read) must not end the sampler
   while :; do
     gw=$(awk '/^VmRSS/ { print int($2 / 1024) }' "/proc/$GW_PID/status" 2>/dev/null || echo 0)
     pm=$(postmaster_pid); pg=0
     if [[ -n "$pm" ]]; then
       pg=$(for p in "$pm" $(pgrep -P "$pm"); do awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null; done | awk '{ s += $1 } END { print int(s / 1024) }')
     fi
-    ((gw > max_gw)) && max_gw=$gw
-    ((pg > max_pg)) && max_pg=$pg
+    [[ $gw =~ ^[0-9]+$ ]] && ((gw > max_gw)) && max_gw=$gw
+    [[ $pg =~ ^[0-9]+$ ]] && ((pg > max_pg)) && max_pg=$pg
     echo "$max_gw $max_pg" >"$1"
     sleep 1
   done
@@ -164,9 +166,10 @@ run_one() { # target url conns rep
   local cpu_pid=$!
   log "$target c=$conns rep $rep: measuring ${SECS}s"
   wrk -t"$THREADS" -c"$conns" -d"${SECS}s" --timeout "${TIMEOUT}s" --latency -s "$LUA" "$url" -- "m$tag" >"$out.txt" 2>&1 &
-  WRK_PID=$!; wait "$WRK_PID"; WRK_PID=""
+  WRK_PID=$!; wait "$WRK_PID" || log "wrk exited with status $?"; WRK_PID=""
   wait "$cpu_pid" 2>/dev/null || true
-  kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=""
+  kill "$SAMPLER_PID" 2>/dev/null || log "memory sampler had stopped early (figures are up to then)"
+  wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=""
 
   local dur ok s201 rps p50 p99 p999 nn scope sent resp unans rows="-" durable="-" bmean="-" cms="-" rss="-" pss="-"
   dur=$(rkey "$out.txt" duration_us)
