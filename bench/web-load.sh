@@ -8,7 +8,7 @@
 # gateway over the whole invocation and print its hottest frames), GATEWAY_JAVA_OPTS (extra JVM
 # options for the gateway), RESULTS_DIR (where logs and the summary go; default bench/results/<ts>).
 # See bench/README.md. Benchmarks are run by hand, never by the test suite.
-set -euo pipefail
+set -Eeuo pipefail
 
 SECS=${1:-30}
 CONNS=${2:-64}
@@ -39,7 +39,7 @@ stop_pid() { # pid signal seconds
 }
 cleanup() {
   local rc=$?
-  trap - EXIT INT TERM
+  trap - EXIT INT TERM ERR
   [[ -n "$WRK_PID" ]] && kill -TERM "$WRK_PID" 2>/dev/null || true
   [[ -n "$SAMPLER_PID" ]] && kill -TERM "$SAMPLER_PID" 2>/dev/null || true
   stop_pid "$TR_PID" TERM 10
@@ -107,6 +107,10 @@ wait_ready "http://127.0.0.1:$TR_PORT/" "$TR_PID" trivial
 log "both ready (gateway pid $GW_PID, trivial pid $TR_PID)"
 
 # ---------------------------------------------------------------- helpers
+alive() { # pid name: the machine is shared; stop with a clear message if something else killed ours
+  kill -0 "$1" 2>/dev/null && return 0
+  log "$2 (pid $1) is gone: see $RESULTS/$2.log (a SIGTERM from outside shows as a graceful stop)"; exit 1
+}
 metric() { # file name -> value (0 if absent)
   awk -v n="$2" '$1 == n { print $2; f = 1 } END { if (!f) print 0 }' "$1"
 }
@@ -127,6 +131,7 @@ settled_rows() { # prefix: wait until the count stops moving (in-flight commits 
 }
 sample_memory() { # out-file: max gateway RSS and max Postgres PSS (MB), every second
   local max_gw=0 max_pg=0 gw pg pm
+  trap - ERR
   set +e  # a sample that fails (a Postgres backend exiting while it is read) must not end the sampler
   while :; do
     gw=$(awk '/^VmRSS/ { print int($2 / 1024) }' "/proc/$GW_PID/status" 2>/dev/null || echo 0)
@@ -156,8 +161,10 @@ TOTAL_201=0
 run_one() { # target url conns rep
   local target=$1 url=$2 conns=$3 rep=$4 tag="${1:0:1}c$3r$4"
   local out="$RESULTS/$target-c$conns-r$rep"
+  alive "$GW_PID" gateway; alive "$TR_PID" trivial
   log "$target c=$conns rep $rep: warm-up ${WARMUP}s"
-  wrk -t"$THREADS" -c"$conns" -d"${WARMUP}s" --timeout "${TIMEOUT}s" -s "$LUA" "$url" -- "w$tag" >"$out.warmup.txt" 2>&1
+  wrk -t"$THREADS" -c"$conns" -d"${WARMUP}s" --timeout "${TIMEOUT}s" -s "$LUA" "$url" -- "w$tag" >"$out.warmup.txt" 2>&1 || true
+  alive "$GW_PID" gateway; alive "$TR_PID" trivial
   TOTAL_201=$((TOTAL_201 + $(rkey "$out.warmup.txt" status_201)))
   sleep 1
   [[ $target == gateway ]] && curl -s "http://127.0.0.1:$GW_PORT/metrics" >"$out.metrics-before.txt"
@@ -167,6 +174,7 @@ run_one() { # target url conns rep
   log "$target c=$conns rep $rep: measuring ${SECS}s"
   wrk -t"$THREADS" -c"$conns" -d"${SECS}s" --timeout "${TIMEOUT}s" --latency -s "$LUA" "$url" -- "m$tag" >"$out.txt" 2>&1 &
   WRK_PID=$!; wait "$WRK_PID" || log "wrk exited with status $?"; WRK_PID=""
+  alive "$GW_PID" gateway; alive "$TR_PID" trivial
   wait "$cpu_pid" 2>/dev/null || true
   kill "$SAMPLER_PID" 2>/dev/null || log "memory sampler had stopped early (figures are up to then)"
   wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=""
