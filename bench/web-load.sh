@@ -82,16 +82,20 @@ while [[ $TR_PORT == "$GW_PORT" || $TR_PORT == "$PG_PORT" ]]; do TR_PORT=$(free_
 PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -X -At -v ON_ERROR_STOP=1)
 
 # ---------------------------------------------------------------- start the gateway and the baseline
+# Run from a private copy of the jar: other sessions on this machine stop their gateways with
+# patterns like `pkill -f hotline-gateway.jar`, which would also hit ours (it happened, twice).
+RUN_JAR="$WORK/bench-gw.jar"
+cp "$JAR" "$RUN_JAR"
 GW_OPTS=(${GATEWAY_JAVA_OPTS:-})
 if [[ "$JFR" == 1 ]]; then
   GW_OPTS+=("-XX:StartFlightRecording=filename=$RESULTS/gateway.jfr,settings=profile,dumponexit=true")
 fi
 log "starting gateway on :$GW_PORT (embedded Postgres :$PG_PORT, data $WORK/data, rate limit off)"
 (cd "$ROOT" && exec env HOTLINE_CONF_DIR="$ROOT/conf" HOTLINE_HTTP_PORT="$GW_PORT" HOTLINE_DATA_DIR="$WORK/data" \
-  HOTLINE_WEB_RATE_LIMIT=0 HOTLINE_EMBEDDED_PORT="$PG_PORT" java "${GW_OPTS[@]}" -jar "$JAR" >"$RESULTS/gateway.log" 2>&1) &
+  HOTLINE_WEB_RATE_LIMIT=0 HOTLINE_EMBEDDED_PORT="$PG_PORT" java "${GW_OPTS[@]}" -jar "$RUN_JAR" >"$RESULTS/gateway.log" 2>&1) &
 GW_PID=$!
 log "starting trivial Vert.x endpoint on :$TR_PORT (2 event loops)"
-(cd "$ROOT" && exec java -cp "$JAR" bench/TrivialServer.java "$TR_PORT" 2 >"$RESULTS/trivial.log" 2>&1) &
+(cd "$ROOT" && exec java -cp "$RUN_JAR" bench/TrivialServer.java "$TR_PORT" 2 >"$RESULTS/trivial.log" 2>&1) &
 TR_PID=$!
 
 wait_ready() { # url pid name
