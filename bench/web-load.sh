@@ -8,7 +8,7 @@
 # gateway over the whole invocation and print its hottest frames), GATEWAY_JAVA_OPTS (extra JVM
 # options for the gateway), RESULTS_DIR (where logs and the summary go; default bench/results/<ts>).
 # See bench/README.md. Benchmarks are run by hand, never by the test suite.
-set -euo pipefail
+set -Eeuo pipefail
 
 SECS=${1:-30}
 CONNS=${2:-64}
@@ -39,7 +39,7 @@ stop_pid() { # pid signal seconds
 }
 cleanup() {
   local rc=$?
-  trap - EXIT INT TERM
+  trap - EXIT INT TERM ERR
   [[ -n "$WRK_PID" ]] && kill -TERM "$WRK_PID" 2>/dev/null || true
   [[ -n "$SAMPLER_PID" ]] && kill -TERM "$SAMPLER_PID" 2>/dev/null || true
   stop_pid "$TR_PID" TERM 10
@@ -52,6 +52,7 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
+trap 'log "error (status $?) at line $LINENO: $BASH_COMMAND"' ERR
 trap 'log interrupted; exit 130' INT TERM
 
 # ---------------------------------------------------------------- tools
@@ -81,16 +82,20 @@ while [[ $TR_PORT == "$GW_PORT" || $TR_PORT == "$PG_PORT" ]]; do TR_PORT=$(free_
 PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -X -At -v ON_ERROR_STOP=1)
 
 # ---------------------------------------------------------------- start the gateway and the baseline
+# Run from a private copy of the jar: other sessions on this machine stop their gateways with
+# patterns like `pkill -f hotline-gateway.jar`, which would also hit ours (it happened, twice).
+RUN_JAR="$WORK/bench-gw.jar"
+cp "$JAR" "$RUN_JAR"
 GW_OPTS=(${GATEWAY_JAVA_OPTS:-})
 if [[ "$JFR" == 1 ]]; then
   GW_OPTS+=("-XX:StartFlightRecording=filename=$RESULTS/gateway.jfr,settings=profile,dumponexit=true")
 fi
 log "starting gateway on :$GW_PORT (embedded Postgres :$PG_PORT, data $WORK/data, rate limit off)"
 (cd "$ROOT" && exec env HOTLINE_CONF_DIR="$ROOT/conf" HOTLINE_HTTP_PORT="$GW_PORT" HOTLINE_DATA_DIR="$WORK/data" \
-  HOTLINE_WEB_RATE_LIMIT=0 HOTLINE_EMBEDDED_PORT="$PG_PORT" java "${GW_OPTS[@]}" -jar "$JAR" >"$RESULTS/gateway.log" 2>&1) &
+  HOTLINE_WEB_RATE_LIMIT=0 HOTLINE_EMBEDDED_PORT="$PG_PORT" java "${GW_OPTS[@]}" -jar "$RUN_JAR" >"$RESULTS/gateway.log" 2>&1) &
 GW_PID=$!
 log "starting trivial Vert.x endpoint on :$TR_PORT (2 event loops)"
-(cd "$ROOT" && exec java -cp "$JAR" bench/TrivialServer.java "$TR_PORT" 2 >"$RESULTS/trivial.log" 2>&1) &
+(cd "$ROOT" && exec java -cp "$RUN_JAR" bench/TrivialServer.java "$TR_PORT" 2 >"$RESULTS/trivial.log" 2>&1) &
 TR_PID=$!
 
 wait_ready() { # url pid name
@@ -106,6 +111,10 @@ wait_ready "http://127.0.0.1:$TR_PORT/" "$TR_PID" trivial
 log "both ready (gateway pid $GW_PID, trivial pid $TR_PID)"
 
 # ---------------------------------------------------------------- helpers
+alive() { # pid name: the machine is shared; stop with a clear message if something else killed ours
+  kill -0 "$1" 2>/dev/null && return 0
+  log "$2 (pid $1) is gone: see $RESULTS/$2.log (a SIGTERM from outside shows as a graceful stop)"; exit 1
+}
 metric() { # file name -> value (0 if absent)
   awk -v n="$2" '$1 == n { print $2; f = 1 } END { if (!f) print 0 }' "$1"
 }
@@ -126,14 +135,16 @@ settled_rows() { # prefix: wait until the count stops moving (in-flight commits 
 }
 sample_memory() { # out-file: max gateway RSS and max Postgres PSS (MB), every second
   local max_gw=0 max_pg=0 gw pg pm
+  trap - ERR
+  set +e  # a sample that fails (a Postgres backend exiting while it is read) must not end the sampler
   while :; do
     gw=$(awk '/^VmRSS/ { print int($2 / 1024) }' "/proc/$GW_PID/status" 2>/dev/null || echo 0)
     pm=$(postmaster_pid); pg=0
     if [[ -n "$pm" ]]; then
       pg=$(for p in "$pm" $(pgrep -P "$pm"); do awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null; done | awk '{ s += $1 } END { print int(s / 1024) }')
     fi
-    ((gw > max_gw)) && max_gw=$gw
-    ((pg > max_pg)) && max_pg=$pg
+    [[ $gw =~ ^[0-9]+$ ]] && ((gw > max_gw)) && max_gw=$gw
+    [[ $pg =~ ^[0-9]+$ ]] && ((pg > max_pg)) && max_pg=$pg
     echo "$max_gw $max_pg" >"$1"
     sleep 1
   done
@@ -154,8 +165,10 @@ TOTAL_201=0
 run_one() { # target url conns rep
   local target=$1 url=$2 conns=$3 rep=$4 tag="${1:0:1}c$3r$4"
   local out="$RESULTS/$target-c$conns-r$rep"
+  alive "$GW_PID" gateway; alive "$TR_PID" trivial
   log "$target c=$conns rep $rep: warm-up ${WARMUP}s"
-  wrk -t"$THREADS" -c"$conns" -d"${WARMUP}s" --timeout "${TIMEOUT}s" -s "$LUA" "$url" -- "w$tag" >"$out.warmup.txt" 2>&1
+  wrk -t"$THREADS" -c"$conns" -d"${WARMUP}s" --timeout "${TIMEOUT}s" -s "$LUA" "$url" -- "w$tag" >"$out.warmup.txt" 2>&1 || true
+  alive "$GW_PID" gateway; alive "$TR_PID" trivial
   TOTAL_201=$((TOTAL_201 + $(rkey "$out.warmup.txt" status_201)))
   sleep 1
   [[ $target == gateway ]] && curl -s "http://127.0.0.1:$GW_PORT/metrics" >"$out.metrics-before.txt"
@@ -164,9 +177,11 @@ run_one() { # target url conns rep
   local cpu_pid=$!
   log "$target c=$conns rep $rep: measuring ${SECS}s"
   wrk -t"$THREADS" -c"$conns" -d"${SECS}s" --timeout "${TIMEOUT}s" --latency -s "$LUA" "$url" -- "m$tag" >"$out.txt" 2>&1 &
-  WRK_PID=$!; wait "$WRK_PID"; WRK_PID=""
+  WRK_PID=$!; wait "$WRK_PID" || log "wrk exited with status $?"; WRK_PID=""
+  alive "$GW_PID" gateway; alive "$TR_PID" trivial
   wait "$cpu_pid" 2>/dev/null || true
-  kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=""
+  kill "$SAMPLER_PID" 2>/dev/null || log "memory sampler had stopped early (figures are up to then)"
+  wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=""
 
   local dur ok s201 rps p50 p99 p999 nn scope sent resp unans rows="-" durable="-" bmean="-" cms="-" rss="-" pss="-"
   dur=$(rkey "$out.txt" duration_us)
