@@ -68,7 +68,7 @@ public class AgentsLoad {
   static String pidFile, secret, outDir;
   static double officerShare;
   static Vertx wsVertx, httpVertx;
-  static HttpClient http;
+  static HttpClient http, metricsHttp;
   static Pool pg;
 
   static void log(String s) {
@@ -312,6 +312,7 @@ public class AgentsLoad {
 
   static final class SendResult {
     long sent, notSent, ok, non2xx, errors, okMeasured, sentMeasured;
+    final Map<Integer, Long> statuses = new java.util.TreeMap<>();
     final Hist ack = new Hist();
   }
 
@@ -351,7 +352,7 @@ public class AgentsLoad {
               else if (ar.result() / 100 == 2) {
                 r.ok++;
                 if (inWindow) { r.okMeasured++; r.ack.rec((System.nanoTime() - intended) / 1000); }
-              } else r.non2xx++;
+              } else { r.non2xx++; r.statuses.merge(ar.result(), 1L, Long::sum); }
             });
       }
       if (now >= end) {
@@ -376,9 +377,18 @@ public class AgentsLoad {
   }
 
   // ------------------------------------------------------------------ /metrics, /proc, jcmd
+  /** /metrics on its own connection (not queued behind the sender's); empty if the gateway does not answer in 60 s. */
+  static String scrape() {
+    try {
+      return metricsHttp.request(HttpMethod.GET, "/metrics").compose(req -> req.send()).compose(resp -> resp.body())
+          .await(60, TimeUnit.SECONDS).toString();
+    } catch (Exception e) {
+      log("/metrics did not answer: " + e);
+      return "";
+    }
+  }
   static Map<String, Double> metrics() throws Exception {
-    String text = http.request(HttpMethod.GET, "/metrics").compose(req -> req.send()).compose(resp -> resp.body())
-        .await(10, TimeUnit.SECONDS).toString();
+    String text = scrape();
     Map<String, Double> m = new HashMap<>();
     for (String line : text.split("\n")) {
       if (line.startsWith("#") || line.isBlank()) continue;
@@ -388,8 +398,7 @@ public class AgentsLoad {
     return m;
   }
   static String metricLines(String... prefixes) throws Exception {
-    String text = http.request(HttpMethod.GET, "/metrics").compose(req -> req.send()).compose(resp -> resp.body())
-        .await(10, TimeUnit.SECONDS).toString();
+    String text = scrape();
     StringBuilder sb = new StringBuilder();
     for (String line : text.split("\n")) for (String p : prefixes) if (line.startsWith(p)) { sb.append(line).append('\n'); break; }
     return sb.toString();
@@ -476,7 +485,7 @@ public class AgentsLoad {
       double p50, double p99, double p999, double max, long samples, long negative, long windowEvents, int agentsMeasured,
       long missing, long dups, long unexpected, long outOfOrder, int agentsIncomplete, long lagged, long closed4008,
       double ackP50, double ackP99, double pushMeanMs, double pushMaxMs, double feedLagMax, double gwCpu, double pgCpu,
-      double loadCpu, double otherCpu, double drainS) {}
+      double loadCpu, double otherCpu, double drainS, String notOk) {}
 
   static Run latencyRun(int rate, int rep) throws Exception {
     int reconnectFailed = connectAll();
@@ -501,11 +510,16 @@ public class AgentsLoad {
       });
       cpu0[0] = cpuTicks(gwPid); cpu0[1] = pgTicks(); cpu0[2] = cpuTicks(ProcessHandle.current().pid()); cpu0[3] = totalTicks();
       cpu0[4] = System.nanoTime();
-      lagTimer[0] = httpVertx.setPeriodic(500, t -> http.request(HttpMethod.GET, "/metrics").compose(req -> req.send())
-          .compose(resp -> resp.body()).onSuccess(b -> {
+      boolean[] probing = { false };
+      lagTimer[0] = httpVertx.setPeriodic(500, t -> {
+        if (probing[0]) return; // one probe at a time: a busy gateway answers late
+        probing[0] = true;
+        metricsHttp.request(HttpMethod.GET, "/metrics").compose(req -> req.send())
+          .compose(resp -> resp.body()).onComplete(ar -> probing[0] = false).onSuccess(b -> {
             for (String l : b.toString().split("\n"))
               if (l.startsWith("hotline_stream_feed_lag")) feedLagMax[0] = Math.max(feedLagMax[0], Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)));
-          }));
+          });
+      });
     });
     httpVertx.cancelTimer(lagTimer[0]);
     long tEnd = System.nanoTime();
@@ -568,7 +582,9 @@ public class AgentsLoad {
         h.q(0.50), h.q(0.99), h.q(0.999), h.max / 1000.0, h.n, h.negative, all.cardinality(), measuredAgents.length,
         missing, dups, unexpected, ooo, incomplete, laggedFrames.get() - lagged0, closes4008.get() - c4008,
         sr.ack.q(0.5), sr.ack.q(0.99), pushCount > 0 ? pushSum / pushCount * 1000 : Double.NaN, pushMax, feedLagMax[0],
-        gwCpu, pgCpu, loadCpu, Math.max(0, allCpu - gwCpu - pgCpu - loadCpu), drainS);
+        gwCpu, pgCpu, loadCpu, Math.max(0, allCpu - gwCpu - pgCpu - loadCpu), drainS,
+        String.format("sent %d (warm-up + measured), not sent (in-flight cap) %d, non-2xx %s, errors/timeouts %d; ack p50 %.1f ms; window: %d inquiry.created, %d agents (%d open at the end)",
+            sr.sent, sr.notSent, sr.statuses.isEmpty() ? "0" : sr.statuses.toString(), sr.errors, sr.ack.q(0.5), all.cardinality(), measuredAgents.length, openCount()));
   }
   static Map<String, Double> m0Before = new HashMap<>();
 
@@ -588,14 +604,24 @@ public class AgentsLoad {
   }
 
   // ------------------------------------------------------------------ main
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      run(args);
+      System.exit(0);
+    } catch (Throwable t) {
+      t.printStackTrace();
+      System.exit(1); // Vert.x threads would keep the JVM alive
+    }
+  }
+
+  static void run(String[] args) throws Exception {
     Cfg c = new Cfg(args);
     port = c.i("port", 8080); pgPort = c.i("pgPort", 0); gwPid = Long.parseLong(c.s("gwPid", "0")); pidFile = c.s("pgPidFile", "");
     agentsN = c.i("agents", 1000); secs = c.i("secs", 30); warmup = c.i("warmup", 5); reps = c.i("reps", 3);
     conns = c.i("conns", 128); drainSecs = c.i("drain", 30);
     officerShare = Double.parseDouble(c.s("officers", "0.1"));
     secret = System.getenv("HOTLINE_JWT_SECRET");
-    int[] rates = Arrays.stream(c.s("rates", "2000,500").split(",")).mapToInt(Integer::parseInt).toArray();
+    int[] rates = Arrays.stream(c.s("rates", "2000,500,100").split(",")).mapToInt(Integer::parseInt).toArray();
     boolean doMem = !"0".equals(c.s("mem", "1"));
 
     wsVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(c.i("loops", 2)));
@@ -604,6 +630,8 @@ public class AgentsLoad {
         .setConnectTimeout(20_000).setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 22));
     http = httpVertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port).setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(conns).setMaxWaitQueueSize(-1));
+    metricsHttp = httpVertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port).setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(2));
     pg = PgBuilder.pool().connectingTo(new PgConnectOptions().setHost("127.0.0.1").setPort(pgPort).setUser("postgres")
         .setDatabase("postgres")).using(httpVertx).build();
 
@@ -660,6 +688,7 @@ public class AgentsLoad {
         Run r = latencyRun(rate, rep);
         runs.add(r);
         out(row(r));
+        out("      " + r.notOk);
         Thread.sleep(2000);
       }
     }
@@ -697,7 +726,7 @@ public class AgentsLoad {
     out("drain_s = time after the sender stopped until every operator had the last event; CPU % of one core over the measured window: gateway JVM, Postgres (all backends), this load JVM, everything else on the machine; notok = not sent (in-flight cap) + non-2xx + errors.");
     for (Agent a : agents) if (a.open) a.ws.close();
     Thread.sleep(1000);
-    pg.close(); http.close();
+    pg.close(); http.close(); metricsHttp.close();
     wsVertx.close().await(10, TimeUnit.SECONDS);
     httpVertx.close().await(10, TimeUnit.SECONDS);
     System.exit(0);

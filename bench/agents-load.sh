@@ -1,25 +1,25 @@
 #!/usr/bin/env bash
 # Agents' live-stream benchmark: N agents on /agent/ws while web inquiries arrive at a fixed rate.
 #
-#   bench/agents-load.sh [seconds=30] [rates=2000,500]      rates is a list of inquiries/s
+#   bench/agents-load.sh [seconds=30] [rates=2000,500,100]      rates is a list of inquiries/s
 #
 # Environment: AGENTS=1000, REPS=3 (latency runs per rate), WARMUP=5 (s of sending before each
 # measured window), OFFICERS=0.1 (share of agents that are officers of one department; the rest are
 # operators and must receive every inquiry), CONNS=128 (HTTP connections of the paced sender),
-# DRAIN=30 (max s to wait for the last event after the sender stops), MEM=1 (measure memory per idle
+# DRAIN=20 (max s to wait for the last event after the sender stops), MEM=1 (measure memory per idle
 # connection first), LOOPS=2 (event loops of the agents' Vert.x in the load JVM), GATEWAY_JAVA_OPTS,
 # LOAD_JAVA_OPTS (default -Xmx3g), RESULTS_DIR (default bench/results/agents-<timestamp>, git-ignored).
 # See bench/README.md. Benchmarks are run by hand, never by the test suite.
 set -euo pipefail
 
 SECS=${1:-30}
-RATES=${2:-2000,500}
+RATES=${2:-2000,500,100}
 AGENTS=${AGENTS:-1000}
 REPS=${REPS:-3}
 WARMUP=${WARMUP:-5}
 OFFICERS=${OFFICERS:-0.1}
 CONNS=${CONNS:-128}
-DRAIN=${DRAIN:-30}
+DRAIN=${DRAIN:-20}
 MEM=${MEM:-1}
 LOOPS=${LOOPS:-2}
 
