@@ -222,7 +222,20 @@ public class AgentsLoad {
     if (seq > windowLo) runHists.computeIfAbsent(Thread.currentThread(), t -> new Hist()).rec(latUs);
   }
 
+  /** One context per event loop of wsVertx (from a verticle per loop). */
+  static final List<io.vertx.core.Context> loops = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * Connects on the agent's event loop, round-robin: calls from the main thread would all land on
+   * one (sticky) context, i.e. one event loop for every agent.
+   */
   static Future<Void> connect(Agent a) {
+    Promise<Void> result = Promise.promise();
+    loops.get(a.idx % loops.size()).runOnContext(v -> connectHere(a).onComplete(result));
+    return result.future();
+  }
+
+  static Future<Void> connectHere(Agent a) {
     Promise<Void> subscribed = Promise.promise();
     return wsClient.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
             .setURI("/agent/ws?access_token=" + a.token))
@@ -626,6 +639,14 @@ public class AgentsLoad {
 
     wsVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(c.i("loops", 2)));
     httpVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    int nLoops = c.i("loops", 2);
+    wsVertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
+      @Override
+      public Future<?> start() {
+        loops.add(context);
+        return Future.succeededFuture();
+      }
+    }, new io.vertx.core.DeploymentOptions().setInstances(nLoops)).await();
     wsClient = wsVertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(agentsN + 100)
         .setConnectTimeout(20_000).setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 22));
     http = httpVertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port).setKeepAlive(true),
