@@ -177,6 +177,8 @@ public class AgentsLoad {
     return -1;
   }
   static final byte[] CREATED = "{\"type\":\"inquiry.created\",\"seq\":".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] TYPE = "{\"type\":\"".getBytes(StandardCharsets.US_ASCII);
+  static final ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> otherTypes = new ConcurrentHashMap<>();
   static final byte[] AT = "\"at\":\"".getBytes(StandardCharsets.US_ASCII);
 
   static void onData(Agent a, Buffer b, Promise<Void> subscribed) {
@@ -195,6 +197,16 @@ public class AgentsLoad {
         return;
       }
       parseFallbacks.incrementAndGet();
+    }
+    // other events (deadline.warning, ...): count by type without parsing them (they can come in bursts)
+    if (indexOf(b, TYPE, 0, 0) == 0) {
+      int end = TYPE.length;
+      while (end < b.length() && b.getByte(end) != '"') end++;
+      String type = b.getString(TYPE.length, end, "US-ASCII");
+      if (type.indexOf('.') > 0 && !type.equals("replay.done")) {
+        otherTypes.computeIfAbsent(type, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+        return;
+      }
     }
     JsonObject f = new JsonObject(b);
     String type = f.getString("type", "");
@@ -736,6 +748,8 @@ public class AgentsLoad {
       out(String.format(Locale.ROOT, "RATE %d p50 %.2f p99 %.2f p999 %.2f max %.1f achieved %.0f missing %d dups %d lagged %d", rate,
           median(rs, Run::p50), p99, median(rs, Run::p999), median(rs, Run::max), ach, miss, dup, lag));
     }
+    out("");
+    out("other event frames received by all agents (not measured): " + otherTypes + "; inquiry.created frames that needed a full JSON parse: " + parseFallbacks.get());
     out("");
     out("== gateway /metrics at the end (" + openCount() + " agents connected)");
     out(metricLines("hotline_stream_push_latency_seconds", "hotline_agent_sessions", "hotline_stream_feed_lag").strip());
