@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # Agents' live-stream benchmark: N agents on /agent/ws while web inquiries arrive at a fixed rate.
 #
-#   bench/agents-load.sh [seconds=30] [rates=2000,500,100]      rates is a list of inquiries/s
+#   bench/agents-load.sh [seconds=30] [rates=100,500,2000]      rates is a list of inquiries/s
 #
 # Environment: AGENTS=1000, REPS=3 (latency runs per rate), WARMUP=5 (s of sending before each
 # measured window), OFFICERS=0.1 (share of agents that are officers of one department; the rest are
 # operators and must receive every inquiry), CONNS=128 (HTTP connections of the paced sender),
-# DRAIN=20 (max s to wait for the last event after the sender stops), MEM=1 (measure memory per idle
+# DRAIN=20 (max s to wait for the last event after the sender stops), SETTLE=120 (max s to wait before each run until the gateway is quiet), MEM=1 (measure memory per idle
 # connection first), LOOPS=2 (event loops of the agents' Vert.x in the load JVM), GATEWAY_JAVA_OPTS,
 # LOAD_JAVA_OPTS (default -Xmx3g), RESULTS_DIR (default bench/results/agents-<timestamp>, git-ignored).
 # See bench/README.md. Benchmarks are run by hand, never by the test suite.
 set -euo pipefail
 
 SECS=${1:-30}
-RATES=${2:-2000,500,100}
+RATES=${2:-100,500,2000}
 AGENTS=${AGENTS:-1000}
 REPS=${REPS:-3}
 WARMUP=${WARMUP:-5}
@@ -22,6 +22,7 @@ CONNS=${CONNS:-128}
 DRAIN=${DRAIN:-20}
 MEM=${MEM:-1}
 LOOPS=${LOOPS:-2}
+SETTLE=${SETTLE:-120}
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAR="$ROOT/target/hotline-gateway.jar"
@@ -107,7 +108,7 @@ LOAD_OPTS=(${LOAD_JAVA_OPTS:--Xmx3g})
 log "load JVM: $AGENTS agents, rates $RATES/s, ${SECS}s x $REPS after ${WARMUP}s warm-up"
 (cd "$ROOT" && exec java "${LOAD_OPTS[@]}" -cp "$JAR" bench/AgentsLoad.java port="$GW_PORT" pgPort="$PG_PORT" gwPid="$GW_PID" \
   pgPidFile="$WORK/data/pg/postmaster.pid" agents="$AGENTS" rates="$RATES" secs="$SECS" warmup="$WARMUP" reps="$REPS" \
-  officers="$OFFICERS" conns="$CONNS" drain="$DRAIN" mem="$MEM" loops="$LOOPS" >"$RESULTS/summary.txt" 2>"$RESULTS/load.log") &
+  officers="$OFFICERS" conns="$CONNS" drain="$DRAIN" mem="$MEM" loops="$LOOPS" settle="$SETTLE" >"$RESULTS/summary.txt" 2>"$RESULTS/load.log") &
 LOAD_PID=$!
 tail -n +1 -f "$RESULTS/summary.txt" --pid "$LOAD_PID" &
 TAIL_PID=$!
