@@ -64,6 +64,7 @@ public class AgentsLoad {
   }
 
   static int settleSecs;
+  static long keepAliveMs;
   static int port, pgPort, agentsN, secs, warmup, reps, conns, drainSecs;
   static long gwPid;
   static String pidFile, secret, outDir;
@@ -257,12 +258,20 @@ public class AgentsLoad {
           a.open = true;
           ws.handler(b -> onData(a, b, subscribed));
           ws.exceptionHandler(e -> { });
+          ws.writeTextMessage(new JsonObject().put("op", "subscribe").put("id", "s").encode());
+          // keep-alive: the gateway's HTTP server closes a socket idle for 120 s (http idleTimeout), which
+          // hits officers of a department that gets no events; a console would ping too
+          long keepAlive = wsVertx.setPeriodic(keepAliveMs, t -> {
+            if (a.ws == ws && !ws.isClosed()) ws.writeTextMessage("{\"op\":\"ping\",\"id\":\"k\"}");
+          });
           ws.closeHandler(v -> {
+            wsVertx.cancelTimer(keepAlive);
             a.open = false;
             Short code = ws.closeStatusCode();
-            if (code != null && code == 4008) closes4008.incrementAndGet(); else otherCloses.incrementAndGet();
+            if (code != null && code == 4008) closes4008.incrementAndGet();
+            else if (otherCloses.incrementAndGet() <= 50)
+              log("agent " + a.sub + (a.dept == null ? "" : " (" + a.dept + ")") + " socket closed: code " + code + " " + ws.closeReason());
           });
-          ws.writeTextMessage(new JsonObject().put("op", "subscribe").put("id", "s").encode());
           return subscribed.future();
         });
   }
@@ -663,6 +672,7 @@ public class AgentsLoad {
     port = c.i("port", 8080); pgPort = c.i("pgPort", 0); gwPid = Long.parseLong(c.s("gwPid", "0")); pidFile = c.s("pgPidFile", "");
     agentsN = c.i("agents", 1000); secs = c.i("secs", 30); warmup = c.i("warmup", 5); reps = c.i("reps", 3);
     conns = c.i("conns", 128); drainSecs = c.i("drain", 30); settleSecs = c.i("settle", 120);
+    keepAliveMs = c.i("keepAliveSecs", 50) * 1000L;
     officerShare = Double.parseDouble(c.s("officers", "0.1"));
     secret = System.getenv("HOTLINE_JWT_SECRET");
     int[] rates = Arrays.stream(c.s("rates", "100,500,2000").split(",")).mapToInt(Integer::parseInt).toArray();
