@@ -65,6 +65,7 @@ public class AgentsLoad {
 
   static int settleSecs;
   static long keepAliveMs;
+  static volatile boolean stopping;
   static int port, pgPort, agentsN, secs, warmup, reps, conns, drainSecs;
   static long gwPid;
   static String pidFile, secret, outDir;
@@ -269,7 +270,7 @@ public class AgentsLoad {
             a.open = false;
             Short code = ws.closeStatusCode();
             if (code != null && code == 4008) closes4008.incrementAndGet();
-            else if (otherCloses.incrementAndGet() <= 50)
+            else if (otherCloses.incrementAndGet() <= 50 && !stopping)
               log("agent " + a.sub + (a.dept == null ? "" : " (" + a.dept + ")") + " socket closed: code " + code + " " + ws.closeReason());
           });
           return subscribed.future();
@@ -789,6 +790,7 @@ public class AgentsLoad {
     out("lagd = 'lagged' frames received; 4008 = sockets closed by the gateway as lagged; ackp99 = HTTP 201 latency p99 from the intended send time (ms);");
     out("push = mean of hotline_stream_push_latency_seconds over the run (ms, commit 'at' -> hand-over to the hubs), pushmx = its max; feedlag = max of hotline_stream_feed_lag (sampled every 0.5 s);");
     out("drain_s = time after the sender stopped until every operator had the last event; CPU % of one core over the measured window: gateway JVM, Postgres (all backends), this load JVM, everything else on the machine; notok = not sent (in-flight cap) + non-2xx + errors.");
+    stopping = true;
     for (Agent a : agents) if (a.open) a.ws.close();
     Thread.sleep(1000);
     pg.close(); http.close(); metricsHttp.close();
