@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,8 +29,18 @@ public final class AgentHub {
   private final AgentsConfig config;
   private final GatewayMetrics metrics;
   private final AtomicInteger processSessions;
+  /** Sessions served per event-loop turn: a big batch for many agents never blocks the loop for long. */
+  private static final int SESSIONS_PER_TURN = 64;
+  /** The HTTP idle timeout (120 s) would close quiet agent sockets; a ping is traffic. */
+  private static final long PING_MS = 30_000;
+
   private final Set<AgentSession> sessions = new LinkedHashSet<>();
+  private final ArrayDeque<FeedBatch> pending = new ArrayDeque<>();
+  private List<AgentSession> round = List.of();
+  private int roundIndex;
+  private boolean delivering;
   private MessageConsumer<FeedBatch> consumer;
+  private long pingTimer = -1;
 
   public AgentHub(Vertx vertx, AgentStore store, AgentCommands commands, StreamHead head, AgentsConfig config, GatewayMetrics metrics,
       AtomicInteger processSessions) {
@@ -43,18 +55,45 @@ public final class AgentHub {
 
   public Future<Void> start() {
     consumer = vertx.eventBus().localConsumer(FeedBatch.ADDRESS, msg -> onBatch(msg.body()));
+    pingTimer = vertx.setPeriodic(PING_MS, id -> sessions.forEach(AgentSession::ping));
     return consumer.completion();
   }
 
   private void onBatch(FeedBatch batch) {
-    long now = System.currentTimeMillis();
-    for (FeedEvent e : batch.events()) {
-      metrics.pushLatency(Math.max(0, now - e.atMillis()));
-    }
-    for (AgentSession s : List.copyOf(sessions)) {
-      s.live(batch);
+    pending.add(batch);
+    if (!delivering) {
+      delivering = true;
+      deliver();
     }
   }
+
+  /**
+   * Hands batches to the sessions in order, {@link #SESSIONS_PER_TURN} sessions per event-loop turn,
+   * so intake requests on this loop are served between slices of a large fan-out.
+   */
+  private void deliver() {
+    if (roundIndex >= round.size()) {
+      FeedBatch next = pending.poll();
+      if (next == null) {
+        delivering = false;
+        return;
+      }
+      long now = System.currentTimeMillis();
+      for (FeedEvent e : next.events()) {
+        metrics.pushLatency(Math.max(0, now - e.atMillis()));
+      }
+      round = new ArrayList<>(sessions);
+      roundIndex = 0;
+      current = next;
+    }
+    int end = Math.min(round.size(), roundIndex + SESSIONS_PER_TURN);
+    for (; roundIndex < end; roundIndex++) {
+      round.get(roundIndex).live(current);
+    }
+    vertx.getOrCreateContext().runOnContext(v -> deliver());
+  }
+
+  private FeedBatch current;
 
   void attach(ServerWebSocket ws, Agent agent) {
     AgentSession[] self = new AgentSession[1];
@@ -76,6 +115,7 @@ public final class AgentHub {
   }
 
   public Future<Void> stop() {
+    vertx.cancelTimer(pingTimer);
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 }

@@ -81,6 +81,13 @@ final class AgentSession {
     }
   }
 
+  /** Keeps a quiet connection alive through idle timeouts (ours and any proxy's). */
+  void ping() {
+    if (state != State.CLOSED && !ws.isClosed()) {
+      ws.writePing(io.vertx.core.buffer.Buffer.buffer());
+    }
+  }
+
   /** The gateway is stopping: tell the client to reconnect elsewhere. */
   void shutdown() {
     if (state != State.CLOSED) {

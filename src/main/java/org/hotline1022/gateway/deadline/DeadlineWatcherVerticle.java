@@ -44,8 +44,13 @@ public final class DeadlineWatcherVerticle extends VerticleBase {
                          order by (e.inq).due_at, (e.inq).id))
       from ev e""";
   private static final String OVERDUE = EMIT.formatted("deadline_overdue_at", "due_at <= now()", "");
+  // the lead is the configured one, but never more than a quarter of the inquiry's own window: an
+  // urgent inquiry due in 15 minutes is warned 3m45s before, not the moment it arrives
+  private static final String LEAD = "least($3::int * interval '1 second', (due_at - created_at) / 4)";
   private static final String WARNING = EMIT.formatted("deadline_warned_at",
-      "due_at > now() and due_at <= now() + $3::int * interval '1 second'", "|| jsonb_build_object('leadSeconds', $3::int)");
+      "due_at > now() and due_at <= now() + " + LEAD.replace("due_at", "inquiry.due_at").replace("created_at", "inquiry.created_at"),
+      "|| jsonb_build_object('leadSeconds', extract(epoch from " + LEAD.replace("due_at", "(e.inq).due_at")
+          .replace("created_at", "(e.inq).created_at") + ")::int)");
   private static final String GAUGES = """
       select count(*) filter (where deadline_overdue_at is null) as at_risk,
              count(*) filter (where deadline_overdue_at is not null) as overdue

@@ -35,7 +35,7 @@ public final class Rows implements AutoCloseable {
         insert into inquiry (id, tracking_code, channel, contact_id, topic, priority, department, status, due_at,
                              created_at, updated_at, last_message_at)
         select nextval('inquiry_id_seq'), hotline_tracking_code(), ?, c.id, 'other', 'normal', ?, ?, now() + ?::interval,
-               now(), now(), now()
+               now() - interval '1 day', now(), now()
         from c returning id""")) {
       st.setString(1, channel);
       st.setString(2, "addr-" + UUID.randomUUID());
