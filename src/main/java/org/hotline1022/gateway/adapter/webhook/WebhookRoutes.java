@@ -55,15 +55,15 @@ public final class WebhookRoutes {
         LOG.warn("webhook channel not configured, answering 503 [channel: {}, path: {}]", p.channel().tag(), p.path());
       }
       router.route(HttpMethod.GET, p.path()).handler(ctx -> handshake(ctx, p));
+      // its own route so an unconfigured channel refuses before the body is read (a body handler must come first)
+      router.route(HttpMethod.POST, p.path()).handler(ctx -> {
+        if (p.configured()) {
+          ctx.next();
+        } else {
+          notConfigured(ctx, p);
+        }
+      });
       router.route(HttpMethod.POST, p.path())
-          .handler(ctx -> {
-            // refused before the body is read: an unconfigured channel must not cost a body's memory
-            if (p.configured()) {
-              ctx.next();
-            } else {
-              notConfigured(ctx, p);
-            }
-          })
           .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
           .handler(ctx -> receive(ctx, p))
           .failureHandler(ctx -> bodyFailed(ctx, p));
