@@ -92,4 +92,15 @@ class FacebookReplyIT {
     }
     assertThat(outboxStatus(code)).isEqualTo("failed");
   }
+
+  @Test
+  void aRateLimitedReplyIsRetriedAndDelivered() throws Exception {
+    String code = inbound("5550000000000003", "m_reply_3", "Xin hỏi lịch tiêm");
+    fake.next(ProviderFake.GRAPH_PATH, 400, ProviderFake.graphError(613, -1));
+    try (AgentClient agent = AgentClient.connect(gw.vertx, gw.port(), gw.token("op-1", "operator", null))) {
+      agent.answer(agent.send(new JsonObject().put("op", "reply").put("trackingCode", code).put("text", "Lịch tiêm vào thứ Bảy.")));
+    }
+    Eventually.until(Duration.ofSeconds(20), "reply sent after a retry", () -> "sent".equals(outboxStatus(code)));
+    assertThat(fake.calls).filteredOn(c -> c.body().getJsonObject("recipient").getString("id").equals("5550000000000003")).hasSize(2);
+  }
 }
