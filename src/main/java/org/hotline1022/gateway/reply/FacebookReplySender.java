@@ -38,14 +38,26 @@ public final class FacebookReplySender implements ReplySender {
     if (reply.text().length() >= MAX_TEXT) {
       return Future.failedFuture(DeliveryException.permanent("too_long", "Messenger text must be under 2000 characters"));
     }
-    JsonObject body = new JsonObject().put("recipient", new JsonObject().put("id", reply.contactAddress()))
-        .put("messaging_type", "RESPONSE")
-        .put("message", new JsonObject().put("text", reply.text()).put("metadata", "outbox:" + reply.outboxId()));
+    JsonObject message = new JsonObject().put("text", reply.text()).put("metadata", "outbox:" + reply.outboxId());
+    JsonObject body = isCommentId(reply.inReplyTo())
+        // a Page comment: the commenter's id is not a PSID, so answer with a private reply to the comment
+        // (one per comment, within 7 days; channels.md §2.5)
+        ? new JsonObject().put("recipient", new JsonObject().put("comment_id", reply.inReplyTo())).put("message", message)
+        : new JsonObject().put("recipient", new JsonObject().put("id", reply.contactAddress())).put("messaging_type", "RESPONSE")
+            .put("message", message);
     return client().postAbs(config.graphBaseUrl() + "/" + config.graphVersion() + "/me/messages")
         .putHeader("Authorization", "Bearer " + config.facebookPageToken())
         .sendJsonObject(body)
         .recover(failure -> Future.failedFuture(DeliveryException.retryable("unreachable", "Graph API not reachable")))
         .compose(FacebookReplySender::outcome);
+  }
+
+  /**
+   * Comment ids are {@code <postId>_<commentId>}, digits only; Messenger mids start with {@code m_}
+   * (and our synthesized postback ids with {@code postback:}), so the latest inbound id tells them apart.
+   */
+  static boolean isCommentId(String externalId) {
+    return externalId != null && externalId.matches("[0-9]+_[0-9]+");
   }
 
   /** Graph answers 2xx on success, else {@code {"error":{"code","error_subcode",...}}}. */

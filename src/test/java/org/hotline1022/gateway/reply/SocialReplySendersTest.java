@@ -128,4 +128,17 @@ class SocialReplySendersTest {
     assertThat(noToken.code()).isEqualTo("no_access_token");
     assertThat(noToken.permanent()).isTrue();
   }
+
+  @Test
+  void facebookAnswersAPageCommentWithAPrivateReplyToTheComment() {
+    var sender = new FacebookReplySender(config(fake.baseUrl(), Map.of()));
+    OutboundReply r = new OutboundReply(8, 80, 800, "1022-ABCD-EFGH", Channel.FACEBOOK, "Đã chuyển cho phường.", null,
+        "3333333333333333", "Trần Thị B", "3333333333333333", "444444444444444_555555555555555", 1);
+    send(sender, r).await();
+    ProviderFake.Call call = fake.calls.get(fake.calls.size() - 1);
+    assertThat(call.body().getJsonObject("recipient").getString("comment_id")).isEqualTo("444444444444444_555555555555555");
+    assertThat(call.body().getJsonObject("recipient").containsKey("id")).isFalse();
+    assertThat(FacebookReplySender.isCommentId("m_test_0001")).isFalse();
+    assertThat(FacebookReplySender.isCommentId("postback:1:2")).isFalse();
+  }
 }
