@@ -12,6 +12,7 @@ import java.util.List;
 import org.hotline1022.gateway.adapter.webhook.facebook.FacebookWebhookProvider;
 import org.hotline1022.gateway.adapter.webhook.zalo.ZaloWebhookProvider;
 import org.hotline1022.gateway.config.WebhookConfig;
+import org.hotline1022.gateway.health.Readiness;
 import org.hotline1022.gateway.inquiry.Inbound;
 import org.hotline1022.gateway.intake.Intake;
 import org.hotline1022.gateway.intake.IntakeException;
@@ -33,24 +34,29 @@ public final class WebhookRoutes {
   private final int maxBodyBytes;
   private final GatewayMetrics metrics;
   private final int retryAfterSeconds;
+  private final Readiness readiness;
 
   public WebhookRoutes(Intake intake, List<WebhookProvider> providers, int maxBodyBytes, GatewayMetrics metrics,
-      int retryAfterSeconds) {
+      Readiness readiness, int retryAfterSeconds) {
     this.intake = intake;
     this.providers = List.copyOf(providers);
     this.maxBodyBytes = maxBodyBytes;
     this.metrics = metrics;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.readiness = readiness;
   }
 
   /** The Facebook and Zalo providers of this gateway. */
-  public static WebhookRoutes of(Intake intake, WebhookConfig config, GatewayMetrics metrics, int retryAfterSeconds) {
+  public static WebhookRoutes of(Intake intake, WebhookConfig config, GatewayMetrics metrics, Readiness readiness,
+      int retryAfterSeconds) {
     return new WebhookRoutes(intake, List.of(new FacebookWebhookProvider(config), new ZaloWebhookProvider(config)),
-        config.maxBodyBytes(), metrics, retryAfterSeconds);
+        config.maxBodyBytes(), metrics, readiness, retryAfterSeconds);
   }
 
   public void mount(Router router) {
     for (WebhookProvider p : providers) {
+      // a detail, not a check: one channel without its secret must not take the others out of service
+      readiness.detail("webhook." + p.channel().tag(), p.configured() ? "configured" : "not_configured: secret not set, answering 503");
       if (!p.configured()) {
         LOG.warn("webhook channel not configured, answering 503 [channel: {}, path: {}]", p.channel().tag(), p.path());
       }

@@ -43,5 +43,10 @@ class WebhookUnconfiguredIT {
     assertThat(gw.http.get("/webhooks/facebook?hub.mode=subscribe&hub.challenge=1&hub.verify_token=").send().await().statusCode())
         .isEqualTo(503);
     assertThat(gw.count("select count(*) from message")).isZero();
+    // said in readiness details, without making the process unready for its other channels
+    var ready = gw.http.get("/health/ready").send().await();
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.bodyAsJsonObject().getJsonObject("details").getString("webhook.facebook")).startsWith("not_configured");
+    assertThat(ready.bodyAsJsonObject().getJsonObject("details").getString("webhook.zalo")).startsWith("not_configured");
   }
 }
