@@ -19,8 +19,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A Messenger inquiry answered by an agent reaches the (fake) Send API; a closed window becomes a permanent reply.failed. */
-class FacebookReplyIT {
+/**
+ * Agent replies on Facebook and Zalo inquiries through the outbox dispatcher: a Messenger answer reaches the (fake) Send API,
+ * a closed window becomes a permanent reply.failed, and a Zalo answer says clearly that there is no OA access token yet.
+ */
+class SocialReplyIT {
   @TempDir
   static Path dataDir;
   static Vertx fakeVertx;
@@ -33,7 +36,8 @@ class FacebookReplyIT {
     fake = new ProviderFake(fakeVertx);
     gw = TestGateway.start(dataDir, Map.of("HOTLINE_FACEBOOK_APP_SECRET", FacebookFixtures.SECRET,
         "HOTLINE_FACEBOOK_PAGE_TOKEN", "page-token", "HOTLINE_WEBHOOKS_FACEBOOK_GRAPH_BASE_URL", fake.baseUrl(),
-        "HOTLINE_REPLY_BACKOFF_BASE_MS", "50", "HOTLINE_REPLY_BACKOFF_MAX_MS", "200"));
+        "HOTLINE_REPLY_BACKOFF_BASE_MS", "50", "HOTLINE_REPLY_BACKOFF_MAX_MS", "200", "HOTLINE_ZALO_OA_SECRET",
+        org.hotline1022.gateway.adapter.webhook.zalo.ZaloFixtures.SECRET, "HOTLINE_WEBHOOKS_ZALO_API_BASE_URL", fake.baseUrl()));
   }
 
   @AfterAll
@@ -86,7 +90,8 @@ class FacebookReplyIT {
     try (AgentClient agent = AgentClient.connect(gw.vertx, gw.port(), gw.token("op-1", "operator", null))) {
       agent.answer(agent.send(new JsonObject().put("op", "subscribe")));
       agent.answer(agent.send(new JsonObject().put("op", "reply").put("trackingCode", code).put("text", "Trả lời muộn")));
-      JsonObject failed = agent.next(f -> "reply.failed".equals(f.getString("type")), Duration.ofSeconds(20));
+      JsonObject failed = agent.next(f -> "reply.failed".equals(f.getString("type")) && code.equals(f.getString("trackingCode")),
+          Duration.ofSeconds(20));
       assertThat(failed.getString("error")).isEqualTo("window_closed");
       assertThat(failed.getBoolean("permanent")).isTrue();
     }
@@ -102,5 +107,25 @@ class FacebookReplyIT {
     }
     Eventually.until(Duration.ofSeconds(20), "reply sent after a retry", () -> "sent".equals(outboxStatus(code)));
     assertThat(fake.calls).filteredOn(c -> c.body().getJsonObject("recipient").getString("id").equals("5550000000000003")).hasSize(2);
+  }
+
+  @Test
+  void aZaloReplyFailsAtOnceWithNoAccessTokenUntilTokenRefreshExists() throws Exception {
+    String body = org.hotline1022.gateway.adapter.webhook.zalo.ZaloFixtures.text("2468458835296190001", "z_reply_1",
+        System.currentTimeMillis(), "Cho hỏi thủ tục đăng ký tạm trú");
+    int status = gw.http.post("/webhooks/zalo").putHeader("X-ZEvent-Signature", org.hotline1022.gateway.adapter.webhook.zalo.ZaloFixtures.mac(body))
+        .sendBuffer(Buffer.buffer(body)).await().statusCode();
+    assertThat(status).isEqualTo(200);
+    String code = gw.sql().query("select i.tracking_code from inquiry i join message m on m.inquiry_id = i.id where m.external_id = 'z_reply_1'")
+        .execute().await().iterator().next().getString(0);
+    try (AgentClient agent = AgentClient.connect(gw.vertx, gw.port(), gw.token("op-1", "operator", null))) {
+      agent.answer(agent.send(new JsonObject().put("op", "subscribe")));
+      agent.answer(agent.send(new JsonObject().put("op", "reply").put("trackingCode", code).put("text", "Mời bạn mang CCCD đến phường.")));
+      JsonObject failed = agent.next(f -> "reply.failed".equals(f.getString("type")) && code.equals(f.getString("trackingCode")),
+          Duration.ofSeconds(20));
+      assertThat(failed.getString("error")).isEqualTo("no_access_token");
+      assertThat(failed.getBoolean("permanent")).isTrue();
+    }
+    assertThat(fake.calls).noneMatch(c -> c.path().equals(ProviderFake.ZALO_PATH));
   }
 }
