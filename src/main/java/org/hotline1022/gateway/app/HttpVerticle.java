@@ -50,6 +50,8 @@ final class HttpVerticle extends VerticleBase {
     router.get("/metrics").handler(PrometheusScrapingHandler.create((PrometheusMeterRegistry) services.registry()));
     new WebPortal(intake, new PgStatusLookup(readPool), cfg.web(), services.webLimits(), services.metrics(),
         cfg.writer().retryAfterSeconds()).mount(router);
+    org.hotline1022.gateway.adapter.webhook.WebhookRoutes.of(intake, cfg.webhooks(), services.metrics(), services.readiness(),
+        cfg.writer().retryAfterSeconds()).mount(router);
     AgentStore agentStore = new AgentStore(readPool);
     AgentCommands commands = new AgentCommands(vertx, agentStore, services.routing());
     hub = new AgentHub(vertx, agentStore, commands, services.streamHead(), cfg.agents(), services.metrics(), services.agentSessions());

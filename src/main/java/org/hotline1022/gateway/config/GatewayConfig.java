@@ -23,7 +23,8 @@ public record GatewayConfig(
     AgentsConfig agents,
     ReplyConfig reply,
     DeadlineConfig deadlines,
-    List<String> unknownEnv) {
+    List<String> unknownEnv,
+    WebhookConfig webhooks) {
 
   public static GatewayConfig load() {
     return fromYaml(ConfigFiles.read("gateway.yaml"), System.getenv());
@@ -63,7 +64,8 @@ public record GatewayConfig(
             agents.integer("maxReplayBuffer", 10_000, 100, 1_000_000), agents.number("feedPollMs", 1000, 50, 60_000)),
         ReplyConfig.fromYaml(yaml, env),
         DeadlineConfig.fromYaml(yaml, env),
-        List.copyOf(tree.unknownEnv()));
+        List.copyOf(tree.unknownEnv()),
+        WebhookConfig.fromYaml(yaml, env));
   }
 
   /** One line for the startup log: everything but secrets. */

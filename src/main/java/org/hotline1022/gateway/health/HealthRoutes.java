@@ -17,8 +17,11 @@ public final class HealthRoutes {
       if (readiness.isShuttingDown()) {
         checks.put("shutdown", "IN_PROGRESS");
       }
-      ctx.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "application/json")
-          .end(new JsonObject().put("status", ready ? "UP" : "DOWN").put("checks", checks).encode());
+      JsonObject body = new JsonObject().put("status", ready ? "UP" : "DOWN").put("checks", checks);
+      if (!readiness.details().isEmpty()) {
+        body.put("details", new JsonObject(new java.util.LinkedHashMap<>(readiness.details())));
+      }
+      ctx.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "application/json").end(body.encode());
     });
   }
 }

@@ -11,10 +11,23 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Readiness {
   private final Map<String, Boolean> checks = new ConcurrentHashMap<>();
+  private final Map<String, String> details = new ConcurrentHashMap<>();
   private volatile boolean shuttingDown;
 
   public void set(String check, boolean up) {
     checks.put(check, up);
+  }
+
+  /**
+   * A fact shown with readiness that does not make the process unready, e.g. a channel switched off
+   * because its secret is not set: the other channels still take traffic.
+   */
+  public void detail(String key, String value) {
+    details.put(key, value);
+  }
+
+  public Map<String, String> details() {
+    return new TreeMap<>(details);
   }
 
   public void shuttingDown() {
