@@ -27,6 +27,9 @@ final class AgentSession {
 
   private enum State { IDLE, REPLAYING, LIVE, CLOSED }
 
+  /** Below the server's WebSocket frame limit (64 KiB): such events go out as one shared frame. */
+  private static final int MAX_SHARED_FRAME = 60_000;
+
   private final ServerWebSocket ws;
   private final Agent agent;
   private final AgentStore store;
@@ -194,7 +197,11 @@ final class AgentSession {
     }
     cursor = e.seq();
     if (agent.sees(e.department(), e.previousDepartment()) && subscription.matches(e)) {
-      ws.writeTextMessage(e.frame());
+      if (e.frameBytes().readableBytes() < MAX_SHARED_FRAME) {
+        ws.writeFrame(e.wireFrame());
+      } else {
+        ws.writeTextMessage(e.frame()); // split into continuation frames by Vert.x
+      }
     }
     return true;
   }
