@@ -91,6 +91,11 @@ public final class Gateway {
                   new MicrometerReplyMetrics(registry)), new DeploymentOptions()))
               .compose(d -> deploy(new DeadlineWatcherVerticle(s.db(), config.deadlines(), new MicrometerDeadlineMetrics(registry)),
                   new DeploymentOptions()))
+              .compose(m -> !config.mail().imapEnabled() ? Future.succeededFuture("")
+                  : deploy(new org.hotline1022.gateway.adapter.mail.ImapMailboxVerticle(config.mail(),
+                      new Intake(vertx, triage, metrics, config.writer().ackTimeoutMs()),
+                      vx -> new org.hotline1022.gateway.store.PgMailCheckpoints(s.db().pool(vx, "mail-checkpoints", 1, false))),
+                      new DeploymentOptions()))
               .compose(p -> vertx.deployVerticle(() -> new HttpVerticle(s), new DeploymentOptions().setInstances(config.http().instances())))
               .onSuccess(deployments::add);
         })

@@ -41,7 +41,8 @@ final class ConfigTree {
   }
 
   /** Variables read elsewhere (secrets, paths), not keys of gateway.yaml. */
-  private static final List<String> SKIP = List.of("HOTLINE_CONF_DIR", "HOTLINE_LOG_LEVEL", "HOTLINE_CONFIG", "HOTLINE_JWT_SECRET");
+  private static final List<String> SKIP = List.of("HOTLINE_CONF_DIR", "HOTLINE_LOG_LEVEL", "HOTLINE_CONFIG", "HOTLINE_JWT_SECRET",
+      "HOTLINE_IMAP_URL", "HOTLINE_SMTP_URL");
 
   List<String> unknownEnv() {
     return unknownEnv;

@@ -1,0 +1,10 @@
+-- E-mail intake position per mailbox (account@host:port/folder, no password). last_uid is advanced
+-- only after every message up to it is committed, so a restart re-reads at most one fetch batch,
+-- which the (channel, external_id) dedupe absorbs. A new uid_validity means the server renumbered
+-- the mailbox: the intake re-scans it from the start.
+create table mail_checkpoint (
+  mailbox       text primary key,
+  uid_validity  bigint not null,
+  last_uid      bigint not null,
+  updated_at    timestamptz not null default now()
+);
