@@ -87,7 +87,8 @@ public final class Gateway {
           return deploy(new WriterVerticle(s.db(), config.writer(), metrics), new DeploymentOptions())
               .compose(w -> deploy(new DatabaseProbeVerticle(s.db(), readiness), new DeploymentOptions()))
               .compose(p -> deploy(new EventFeedVerticle(s.db(), head, config.agents().feedPollMs()), new DeploymentOptions()))
-              .compose(f -> deploy(new OutboxDispatcherVerticle(s.db(), config.reply(), List.of(new WebReplySender()),
+              .compose(f -> deploy(new OutboxDispatcherVerticle(s.db(), config.reply(), config.mail().smtpUrl().isBlank() ? List.of(new WebReplySender())
+                  : List.of(new WebReplySender(), new org.hotline1022.gateway.reply.SmtpReplySender(vertx, config.mail())),
                   new MicrometerReplyMetrics(registry)), new DeploymentOptions()))
               .compose(d -> deploy(new DeadlineWatcherVerticle(s.db(), config.deadlines(), new MicrometerDeadlineMetrics(registry)),
                   new DeploymentOptions()))

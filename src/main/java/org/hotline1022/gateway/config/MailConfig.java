@@ -19,10 +19,12 @@ import java.util.Map;
  * @param maxParts MIME parts walked per message
  * @param maxHeaderBytes bytes of one message's header block
  * @param maxAttachmentBytes attachments above it are listed and flagged as oversize
+ * @param fromAddress the hotline's address on replies; its domain ends our Message-IDs
+ * @param fromName the display name on replies
  */
 public record MailConfig(String imapUrl, String smtpUrl, int idleRenewSeconds, long pollIntervalMs, int fetchBatch,
     long reconnectBaseMs, long reconnectMaxMs, int timeoutMs, int maxMessageBytes, int maxParts, int maxHeaderBytes,
-    long maxAttachmentBytes) {
+    long maxAttachmentBytes, String fromAddress, String fromName) {
 
   /** The environment variables holding the URLs (not keys of gateway.yaml). */
   public static final String IMAP_URL_ENV = "HOTLINE_IMAP_URL";
@@ -40,7 +42,8 @@ public record MailConfig(String imapUrl, String smtpUrl, int idleRenewSeconds, l
         s.integer("fetchBatch", 200, 1, 10_000), s.number("reconnectBaseMs", 1000, 10, 3_600_000),
         s.number("reconnectMaxMs", 60_000, 10, 3_600_000), s.integer("timeoutMs", 30_000, 100, 600_000),
         s.integer("maxMessageBytes", 10 << 20, 1024, 100 << 20), s.integer("maxParts", 200, 1, 10_000),
-        s.integer("maxHeaderBytes", 256 << 10, 1024, 10 << 20), s.number("maxAttachmentBytes", 25L << 20, 0, 1L << 32));
+        s.integer("maxHeaderBytes", 256 << 10, 1024, 10 << 20), s.number("maxAttachmentBytes", 25L << 20, 0, 1L << 32),
+        s.string("fromAddress", "1022@localhost"), s.string("fromName", "Tổng đài 1022"));
   }
 
   /** Without the URLs' passwords. */
