@@ -8,3 +8,12 @@ create table mail_checkpoint (
   last_uid      bigint not null,
   updated_at    timestamptz not null default now()
 );
+
+-- Who reads a mailbox: one gateway process at a time. The holder renews well before expires_at; a
+-- process that died is taken over once its lease expired. A short overlap (a holder that lost its
+-- lease still finishing a round) is harmless: the Message-ID dedupe absorbs it.
+create table mail_lease (
+  mailbox     text primary key,
+  owner       text not null,
+  expires_at  timestamptz not null
+);

@@ -21,10 +21,12 @@ import java.util.Map;
  * @param maxAttachmentBytes attachments above it are listed and flagged as oversize
  * @param fromAddress the hotline's address on replies; its domain ends our Message-IDs
  * @param fromName the display name on replies
+ * @param leaseSeconds a gateway reads the mailbox only while it holds this lease (renewed every third);
+ *     another process takes over this long after the holder died
  */
 public record MailConfig(String imapUrl, String smtpUrl, int idleRenewSeconds, long pollIntervalMs, int fetchBatch,
     long reconnectBaseMs, long reconnectMaxMs, int timeoutMs, int maxMessageBytes, int maxParts, int maxHeaderBytes,
-    long maxAttachmentBytes, String fromAddress, String fromName) {
+    long maxAttachmentBytes, String fromAddress, String fromName, int leaseSeconds) {
 
   /** The environment variables holding the URLs (not keys of gateway.yaml). */
   public static final String IMAP_URL_ENV = "HOTLINE_IMAP_URL";
@@ -43,7 +45,8 @@ public record MailConfig(String imapUrl, String smtpUrl, int idleRenewSeconds, l
         s.number("reconnectMaxMs", 60_000, 10, 3_600_000), s.integer("timeoutMs", 30_000, 100, 600_000),
         s.integer("maxMessageBytes", 10 << 20, 1024, 100 << 20), s.integer("maxParts", 200, 1, 10_000),
         s.integer("maxHeaderBytes", 256 << 10, 1024, 10 << 20), s.number("maxAttachmentBytes", 25L << 20, 0, 1L << 32),
-        s.string("fromAddress", "1022@localhost"), s.string("fromName", "Tổng đài 1022"));
+        s.string("fromAddress", "1022@localhost"), s.string("fromName", "Tổng đài 1022"),
+        s.integer("leaseSeconds", 30, 3, 3600));
   }
 
   /** Without the URLs' passwords. */

@@ -39,4 +39,20 @@ public final class PgMailCheckpoints implements MailCheckpoints {
         .execute(Tuple.of(c.mailbox(), c.uidValidity(), c.lastUid()))
         .mapEmpty();
   }
+
+  @Override
+  public Future<Boolean> lease(String mailbox, String owner, int seconds) {
+    return pool.preparedQuery("""
+            insert into mail_lease (mailbox, owner, expires_at) values ($1, $2, now() + $3 * interval '1 second')
+            on conflict (mailbox) do update set owner = excluded.owner, expires_at = excluded.expires_at
+            where mail_lease.owner = excluded.owner or mail_lease.expires_at < now()
+            returning owner""")
+        .execute(Tuple.of(mailbox, owner, seconds))
+        .map(rows -> rows.size() == 1);
+  }
+
+  @Override
+  public Future<Void> release(String mailbox, String owner) {
+    return pool.preparedQuery("delete from mail_lease where mailbox = $1 and owner = $2").execute(Tuple.of(mailbox, owner)).mapEmpty();
+  }
 }

@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * or a poll timer. Any failure closes the connection and reconnects with backoff, resuming from the
  * checkpoint: at-least-once reading, exactly-once storing through the Message-ID dedupe.
  * The folder is opened read-only, so reading never changes the citizen-visible {@code \Seen} flags.
+ *
+ * <p>With several gateway processes, only the holder of the mailbox's lease (renewed every third of
+ * {@code leaseSeconds}) reads it; the others stand by and take over once it expires.
  */
 public final class ImapMailboxVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ImapMailboxVerticle.class);
@@ -59,6 +62,12 @@ public final class ImapMailboxVerticle extends VerticleBase {
   private boolean idleSupported;
   private int failures;
   private long timer = -1;
+  private long leaseTimer = -1;
+  private final String owner = java.util.UUID.randomUUID().toString();
+  /** This process holds the lease. */
+  private boolean held;
+  /** A connect/round/wait chain is running (at most one at a time). */
+  private boolean looping;
   private final Promise<Void> stopped = Promise.promise();
 
   public ImapMailboxVerticle(MailConfig config, Intake intake, Function<Vertx, MailCheckpoints> checkpoints) {
@@ -77,13 +86,46 @@ public final class ImapMailboxVerticle extends VerticleBase {
     imap = vertx.createSharedWorkerExecutor("mail-imap", 2, maxBlockMs, TimeUnit.MILLISECONDS);
     checkpoints = checkpointsFactory.apply(vertx);
     LOG.info("mail intake starting [mailbox: {}]", url);
-    connectAndRun();
+    leaseTick();
+    leaseTimer = vertx.setPeriodic(config.leaseSeconds() * 1000L / 3, t -> leaseTick());
     return Future.succeededFuture();
+  }
+
+  private void leaseTick() {
+    if (stopping) {
+      return;
+    }
+    checkpoints.lease(url.mailbox(), owner, config.leaseSeconds()).onComplete(ar -> {
+      if (stopping) {
+        return;
+      }
+      if (ar.succeeded() && ar.result()) {
+        if (!held) {
+          LOG.info("mailbox lease taken [mailbox: {}]", url);
+        }
+        held = true;
+        if (!looping) {
+          looping = true;
+          connectAndRun();
+        }
+      } else if (ar.succeeded() && held) {
+        // another process took over (we could not renew in time): stop reading, stand by
+        LOG.warn("mailbox lease lost, standing by [mailbox: {}]", url);
+        held = false;
+        closeQuietly();
+      } else if (ar.failed()) {
+        LOG.debug("mailbox lease not renewed [mailbox: {}]", url, ar.cause());
+      }
+    });
   }
 
   private void connectAndRun() {
     if (stopping) {
       stopped.tryComplete();
+      return;
+    }
+    if (!held) {
+      looping = false; // the next lease tick that wins starts a new chain
       return;
     }
     blocking(this::connect)
@@ -127,8 +169,9 @@ public final class ImapMailboxVerticle extends VerticleBase {
 
   /** One fetch-submit-checkpoint round; loops while there is a backlog, then waits for new mail. */
   private void round() {
-    if (stopping) {
-      closeAndStop();
+    if (stopping || !held) {
+      closeQuietly();
+      connectAndRun();
       return;
     }
     blocking(this::fetch)
@@ -211,8 +254,9 @@ public final class ImapMailboxVerticle extends VerticleBase {
   }
 
   private void waitForMail() {
-    if (stopping) {
-      closeAndStop();
+    if (stopping || !held) {
+      closeQuietly();
+      connectAndRun();
       return;
     }
     if (!idleSupported) {
@@ -261,11 +305,6 @@ public final class ImapMailboxVerticle extends VerticleBase {
     timer = vertx.setTimer(delay, t -> connectAndRun());
   }
 
-  private void closeAndStop() {
-    closeQuietly();
-    stopped.tryComplete();
-  }
-
   private void closeQuietly() {
     IMAPStore s = store;
     store = null;
@@ -290,9 +329,15 @@ public final class ImapMailboxVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(timer);
+    vertx.cancelTimer(leaseTimer);
     // closing the connection ends a running IDLE; the loop then sees 'stopping' and completes
     closeQuietly();
     vertx.setTimer(Math.max(1000, config.timeoutMs() / 4), t -> stopped.tryComplete());
-    return stopped.future().eventually(() -> imap.close());
+    if (!looping) {
+      stopped.tryComplete();
+    }
+    // released at once so a standby process takes over without waiting for the lease to expire
+    return stopped.future().eventually(() -> checkpoints.release(url.mailbox(), owner))
+        .eventually(() -> imap.close());
   }
 }

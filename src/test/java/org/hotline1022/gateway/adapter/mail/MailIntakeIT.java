@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.hotline1022.gateway.app.TestGateway;
 import org.hotline1022.gateway.support.Eventually;
+import org.hotline1022.gateway.support.PgServer;
 import org.hotline1022.gateway.support.Ports;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -162,6 +163,37 @@ class MailIntakeIT {
       double duplicates = gw.registry.find("hotline.inquiries.received").tag("outcome", "duplicate").counters().stream()
           .mapToDouble(c -> c.count()).sum();
       assertThat(duplicates).isLessThanOrEqualTo(5);
+    }
+  }
+
+  private static double stored(TestGateway gw) {
+    return gw.registry.find("hotline.inquiries.received").tag("channel", "email").counters().stream()
+        .mapToDouble(c -> c.count()).sum();
+  }
+
+  @Test
+  void twoGatewaysShouldReadAMailboxOneAtATimeAndTakeOverOnStop(@TempDir Path dir) throws Exception {
+    GreenMailUser user = user("lease");
+    for (int i = 1; i <= 10; i++) {
+      deliver(user, "From: d@example.vn\nSubject: L " + i + "\nMessage-ID: <l" + i + "@example.vn>\n\nNội dung " + i + "\n");
+    }
+    Map<String, String> env = new HashMap<>(Map.of("HOTLINE_MAIL_LEASE_SECONDS", "3", "HOTLINE_MAIL_IDLE_RENEW_SECONDS", "2"));
+    try (PgServer pg = PgServer.start(dir.resolve("pg"))) {
+      env.put("HOTLINE_DB_URL", pg.url());
+      TestGateway a = gateway(dir.resolve("a"), "lease", env);
+      try (TestGateway b = gateway(dir.resolve("b"), "lease", env)) {
+        try {
+          Eventually.until(Duration.ofSeconds(20), "backlog stored", () -> a.count("select count(*) from message where channel = 'email'") == 10);
+          Thread.sleep(2500); // b has had lease ticks by now; it must stay on standby
+          assertThat(stored(a)).isEqualTo(10);
+          assertThat(stored(b)).isZero();
+        } finally {
+          a.close(); // releases the lease: b takes over at its next tick
+        }
+        deliver(user, "From: d@example.vn\nSubject: L 11\nMessage-ID: <l11@example.vn>\n\nSau khi chuyển\n");
+        Eventually.until(Duration.ofSeconds(20), "taken over", () -> b.count("select count(*) from message where channel = 'email'") == 11);
+        assertThat(stored(b)).isEqualTo(1);
+      }
     }
   }
 }
