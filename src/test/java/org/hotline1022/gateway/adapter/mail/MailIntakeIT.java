@@ -143,7 +143,7 @@ class MailIntakeIT {
   @Test
   void restartMidBacklogShouldStoreEveryMessageExactlyOnce(@TempDir Path dataDir) throws Exception {
     GreenMailUser user = user("backlog");
-    int total = 60;
+    int total = 300; // 60 rounds of 5: the first gateway is stopped well before the end
     for (int i = 1; i <= total; i++) {
       deliver(user, "From: c" + (i % 7) + "@example.vn\nSubject: Phản ánh " + i + "\nMessage-ID: <b" + i + "@example.vn>\n\nNội dung " + i + "\n");
     }
