@@ -196,4 +196,42 @@ class MailIntakeIT {
       }
     }
   }
+
+  @Test
+  void serverRestartShouldBeReconnectedAndANewUidValidityReScanned(@TempDir Path dataDir) throws Exception {
+    int port = Ports.free();
+    GreenMail first = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_IMAP));
+    first.start();
+    GreenMail second = null;
+    try {
+      GreenMailUser u1 = first.setUser("moved@tinh.gov.vn", "moved", "secret");
+      deliver(u1, "From: e@example.vn\nMessage-ID: <m1@example.vn>\n\nMột\n");
+      deliver(u1, "From: e@example.vn\nMessage-ID: <m2@example.vn>\n\nHai\n");
+      Map<String, String> env = Map.of("HOTLINE_IMAP_URL", "imap://moved:secret@127.0.0.1:" + port + "/INBOX",
+          "HOTLINE_MAIL_RECONNECT_BASE_MS", "100", "HOTLINE_MAIL_RECONNECT_MAX_MS", "500");
+      try (TestGateway gw = TestGateway.start(dataDir, env)) {
+        Eventually.until(Duration.ofSeconds(20), "two stored", () -> gw.count("select count(*) from message where channel = 'email'") == 2);
+        long oldValidity = gw.count("select uid_validity from mail_checkpoint where mailbox like 'moved@%'");
+        first.stop();
+        Thread.sleep(1100); // GreenMail derives UIDVALIDITY from the clock: the new server's differs
+        second = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_IMAP));
+        second.start();
+        GreenMailUser u2 = second.setUser("moved@tinh.gov.vn", "moved", "secret");
+        // the mailbox as restored on the new server: an old message again (UID 1) and a new one (UID 2)
+        deliver(u2, "From: e@example.vn\nMessage-ID: <m1@example.vn>\n\nMột\n");
+        deliver(u2, "From: e@example.vn\nMessage-ID: <m3@example.vn>\n\nBa\n");
+        Eventually.until(Duration.ofSeconds(20), "new mail after reconnect",
+            () -> gw.count("select count(*) from message where channel = 'email'") == 3);
+        Eventually.until(Duration.ofSeconds(5), "checkpoint under the new uidvalidity",
+            () -> gw.count("select uid_validity from mail_checkpoint where mailbox like 'moved@%'") != oldValidity);
+        assertThat(gw.count("select last_uid from mail_checkpoint where mailbox like 'moved@%'")).isEqualTo(2);
+        assertThat(message(gw, "m3@example.vn").getString(1)).isEqualTo("Ba");
+      }
+    } finally {
+      first.stop();
+      if (second != null) {
+        second.stop();
+      }
+    }
+  }
 }
