@@ -12,12 +12,7 @@ import jakarta.mail.internet.MimeUtility;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.text.Normalizer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,7 +36,6 @@ public final class MimeDecoder {
   /** Where the external id falls back to when a message has no Message-ID. */
   static final String NO_SENDER = "unknown@mail.invalid";
   private static final int MAX_HEADER_VALUE = 998;
-  private static final Charset WINDOWS_1258 = Charset.forName("windows-1258");
 
   /**
    * @param maxMessageBytes bytes of a message decoded; the rest is cut off and {@code truncated} set
@@ -92,21 +86,21 @@ public final class MimeDecoder {
     } catch (MessagingException e) {
       // unreadable even as headers: keep the bytes as the text so an agent can still read it
       facts.put("broken", "unparseable");
-      String text = nfc(decodeBytes(bytes, null, facts));
-      return new Inbound(Channel.EMAIL, fallbackId(origin, null), origin.receivedAt(), Contact.of(NO_SENDER, null),
-          null, false, null, null, text, List.of(), raw(bytes), facts);
+      String text = MailText.nfc(MailText.decode(bytes, null, facts));
+      return new Inbound(Channel.EMAIL, MessageIds.fallbackId(origin, null), origin.receivedAt(), Contact.of(NO_SENDER, null),
+          null, false, null, null, text, List.of(), MailText.raw(bytes), facts);
     }
 
-    String messageId = firstId(header(msg, "Message-ID"));
+    String messageId = MessageIds.firstId(header(msg, "Message-ID"));
     String date = header(msg, "Date");
-    String externalId = messageId != null ? messageId : fallbackId(origin, date);
+    String externalId = messageId != null ? messageId : MessageIds.fallbackId(origin, date);
     if (messageId == null) {
       facts.put("messageIdMissing", "true");
     } else {
       facts.put("messageId", messageId);
     }
-    String inReplyTo = firstId(header(msg, "In-Reply-To"));
-    List<String> references = ids(header(msg, "References"));
+    String inReplyTo = MessageIds.firstId(header(msg, "In-Reply-To"));
+    List<String> references = MessageIds.ids(header(msg, "References"));
     putCapped(facts, "inReplyTo", inReplyTo);
     putCapped(facts, "references", references.isEmpty() ? null : String.join(" ", references));
     // the root of the thread: every reply in it (ours included) carries it first in References
@@ -145,7 +139,7 @@ public final class MimeDecoder {
       facts.put("quoteTrimmed", "true");
     }
     return new Inbound(Channel.EMAIL, externalId, origin.receivedAt(), contact, threadKey, false, null, subject, display,
-        body.attachments, raw(bytes), facts);
+        body.attachments, MailText.raw(bytes), facts);
   }
 
   /** Text collected while walking the MIME tree. */
@@ -268,7 +262,7 @@ public final class MimeDecoder {
       if (name != null && name.contains("=?")) {
         name = MimeUtility.decodeText(name); // RFC 2047 inside a quoted parameter: not standard, but common
       }
-      return name == null || name.isBlank() ? null : nfc(name.strip());
+      return name == null || name.isBlank() ? null : MailText.nfc(name.strip());
     } catch (MessagingException | IOException | RuntimeException e) {
       return null;
     }
@@ -306,7 +300,7 @@ public final class MimeDecoder {
         return;
       }
     }
-    separate(out).append(nfc(decodeBytes(bytes, charset, facts)).strip());
+    separate(out).append(MailText.nfc(MailText.decode(bytes, charset, facts)).strip());
   }
 
   private static byte[] rawBytes(Part part) {
@@ -325,46 +319,6 @@ public final class MimeDecoder {
     return out;
   }
 
-  /**
-   * The declared charset when Java knows it; else strict UTF-8, else windows-1258 (the legacy
-   * Vietnamese charset), flagged. Undeclared 8-bit text is treated the same way.
-   */
-  static String decodeBytes(byte[] bytes, String declared, Map<String, String> facts) {
-    if (declared != null && !declared.isBlank()) {
-      Charset cs = charset(declared);
-      boolean ascii = cs != null && cs.equals(StandardCharsets.US_ASCII);
-      if (cs != null && !(ascii && has8Bit(bytes))) {
-        return cs.decode(ByteBuffer.wrap(bytes)).toString();
-      }
-      facts.put("charsetFallback", declared.strip());
-    } else if (has8Bit(bytes)) {
-      facts.put("charsetFallback", "none");
-    }
-    try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      return WINDOWS_1258.decode(ByteBuffer.wrap(bytes)).toString();
-    }
-  }
-
-  private static Charset charset(String name) {
-    try {
-      return Charset.forName(MimeUtility.javaCharset(name.strip()));
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
-  private static boolean has8Bit(byte[] bytes) {
-    for (byte b : bytes) {
-      if (b < 0) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private static String subject(MimeMessage msg) {
     String rawSubject = header(msg, "Subject");
     if (rawSubject == null) {
@@ -376,7 +330,7 @@ public final class MimeDecoder {
     } catch (IOException | RuntimeException e) {
       s = rawSubject;
     }
-    s = nfc(s).strip();
+    s = MailText.nfc(s).strip();
     return s.length() > MAX_HEADER_VALUE ? s.substring(0, MAX_HEADER_VALUE) : s;
   }
 
@@ -391,7 +345,7 @@ public final class MimeDecoder {
           var email = ContactNormalizer.email(a.getAddress());
           if (email.isPresent()) {
             String personal = a.getPersonal();
-            return new Contact(email.get(), personal == null || personal.isBlank() ? null : nfc(personal.strip()), null, email.get());
+            return new Contact(email.get(), personal == null || personal.isBlank() ? null : MailText.nfc(personal.strip()), null, email.get());
           }
         }
       } catch (MessagingException | RuntimeException e) {
@@ -413,41 +367,6 @@ public final class MimeDecoder {
   private static void putCapped(Map<String, String> facts, String key, String value) {
     if (value != null) {
       facts.put(key, value.length() > 2000 ? value.substring(0, 2000) : value);
-    }
-  }
-
-  /** The ids of a Message-ID, In-Reply-To or References header, without angle brackets. */
-  static List<String> ids(String header) {
-    List<String> out = new ArrayList<>();
-    if (header == null) {
-      return out;
-    }
-    var m = java.util.regex.Pattern.compile("<([^<>\\s]{1,500})>").matcher(header);
-    while (m.find() && out.size() < 100) {
-      out.add(m.group(1));
-    }
-    if (out.isEmpty()) {
-      String bare = header.strip();
-      if (!bare.isEmpty() && bare.length() <= 500 && !bare.contains(" ")) {
-        out.add(bare); // some mailers omit the brackets
-      }
-    }
-    return out;
-  }
-
-  private static String firstId(String header) {
-    List<String> ids = ids(header);
-    return ids.isEmpty() ? null : ids.get(0);
-  }
-
-  /** Stable across re-reads of the same mailbox copy, so a re-fetch is still deduplicated. */
-  static String fallbackId(Origin origin, String date) {
-    String key = origin.mailbox() + "\n" + origin.uidValidity() + "\n" + origin.uid() + "\n" + (date == null ? "" : date.strip());
-    try {
-      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      return "no-message-id-" + java.util.HexFormat.of().formatHex(d, 0, 16) + "@hotline1022.invalid";
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 
@@ -477,21 +396,5 @@ public final class MimeDecoder {
       }
     }
     return b.length;
-  }
-
-  /** The source as text for audit: UTF-8 when it is, else byte-for-byte ISO-8859-1. */
-  private static String raw(byte[] bytes) {
-    String s;
-    try {
-      s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      s = new String(bytes, StandardCharsets.ISO_8859_1);
-    }
-    return s.replace("\u0000", "");
-  }
-
-  static String nfc(String s) {
-    String t = s.replace("\r\n", "\n").replace('\r', '\n').replace("\u0000", "");
-    return Normalizer.isNormalized(t, Normalizer.Form.NFC) ? t : Normalizer.normalize(t, Normalizer.Form.NFC);
   }
 }
