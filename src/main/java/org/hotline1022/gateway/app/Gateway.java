@@ -23,7 +23,11 @@ import org.hotline1022.gateway.deadline.DeadlineWatcherVerticle;
 import org.hotline1022.gateway.deadline.MicrometerDeadlineMetrics;
 import org.hotline1022.gateway.reply.MicrometerReplyMetrics;
 import org.hotline1022.gateway.reply.OutboxDispatcherVerticle;
+import org.hotline1022.gateway.reply.FacebookReplySender;
+import org.hotline1022.gateway.reply.ReplySender;
+import org.hotline1022.gateway.reply.SmtpReplySender;
 import org.hotline1022.gateway.reply.WebReplySender;
+import org.hotline1022.gateway.reply.ZaloReplySender;
 import org.hotline1022.gateway.store.DatabaseVerticle;
 import org.hotline1022.gateway.store.WriterVerticle;
 import org.slf4j.Logger;
@@ -87,12 +91,15 @@ public final class Gateway {
           return deploy(new WriterVerticle(s.db(), config.writer(), metrics), new DeploymentOptions())
               .compose(w -> deploy(new DatabaseProbeVerticle(s.db(), readiness), new DeploymentOptions()))
               .compose(p -> deploy(new EventFeedVerticle(s.db(), head, config.agents().feedPollMs()), new DeploymentOptions()))
-              .compose(f -> deploy(new OutboxDispatcherVerticle(s.db(), config.reply(), List.of(new WebReplySender(),
-                  new org.hotline1022.gateway.reply.FacebookReplySender(config.webhooks()),
-                  org.hotline1022.gateway.reply.ZaloReplySender.withoutTokenStore(config.webhooks())),
+              .compose(f -> deploy(new OutboxDispatcherVerticle(s.db(), config.reply(), replySenders(),
                   new MicrometerReplyMetrics(registry)), new DeploymentOptions()))
               .compose(d -> deploy(new DeadlineWatcherVerticle(s.db(), config.deadlines(), new MicrometerDeadlineMetrics(registry)),
                   new DeploymentOptions()))
+              .compose(m -> !config.mail().imapEnabled() ? Future.succeededFuture("")
+                  : deploy(new org.hotline1022.gateway.adapter.mail.ImapMailboxVerticle(config.mail(),
+                      new Intake(vertx, triage, metrics, config.writer().ackTimeoutMs()),
+                      vx -> new org.hotline1022.gateway.store.PgMailCheckpoints(s.db().pool(vx, "mail-checkpoints", 1, false))),
+                      new DeploymentOptions()))
               .compose(p -> vertx.deployVerticle(() -> new HttpVerticle(s), new DeploymentOptions().setInstances(config.http().instances())))
               .onSuccess(deployments::add);
         })
@@ -101,6 +108,16 @@ public final class Gateway {
           LOG.info("gateway ready [httpPort: {}]", config.http().port());
           return this;
         });
+  }
+
+  /** One sender per channel that can answer; SMTP only when a server is configured. */
+  private List<ReplySender> replySenders() {
+    List<ReplySender> senders = new ArrayList<>(List.of(new WebReplySender(), new FacebookReplySender(config.webhooks()),
+        ZaloReplySender.withoutTokenStore(config.webhooks())));
+    if (!config.mail().smtpUrl().isBlank()) {
+      senders.add(new SmtpReplySender(vertx, config.mail()));
+    }
+    return senders;
   }
 
   private Future<String> deploy(io.vertx.core.Deployable verticle, DeploymentOptions options) {

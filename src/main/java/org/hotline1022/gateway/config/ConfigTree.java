@@ -43,7 +43,8 @@ final class ConfigTree {
   /** Variables read elsewhere (secrets, paths), not keys of gateway.yaml. */
   private static final List<String> SKIP = List.of("HOTLINE_CONF_DIR", "HOTLINE_LOG_LEVEL", "HOTLINE_CONFIG", "HOTLINE_JWT_SECRET",
       "HOTLINE_FACEBOOK_APP_SECRET", "HOTLINE_FACEBOOK_VERIFY_TOKEN", "HOTLINE_FACEBOOK_PAGE_TOKEN", "HOTLINE_ZALO_APP_ID",
-      "HOTLINE_ZALO_APP_SECRET", "HOTLINE_ZALO_OA_SECRET", "HOTLINE_ZALO_REFRESH_TOKEN");
+      "HOTLINE_ZALO_APP_SECRET", "HOTLINE_ZALO_OA_SECRET", "HOTLINE_ZALO_REFRESH_TOKEN",
+      "HOTLINE_IMAP_URL", "HOTLINE_SMTP_URL");
 
   List<String> unknownEnv() {
     return unknownEnv;

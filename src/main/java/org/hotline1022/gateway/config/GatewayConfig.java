@@ -23,6 +23,7 @@ public record GatewayConfig(
     AgentsConfig agents,
     ReplyConfig reply,
     DeadlineConfig deadlines,
+    MailConfig mail,
     List<String> unknownEnv,
     WebhookConfig webhooks) {
 
@@ -64,6 +65,7 @@ public record GatewayConfig(
             agents.integer("maxReplayBuffer", 10_000, 100, 1_000_000), agents.number("feedPollMs", 1000, 50, 60_000)),
         ReplyConfig.fromYaml(yaml, env),
         DeadlineConfig.fromYaml(yaml, env),
+        MailConfig.fromYaml(yaml, env),
         List.copyOf(tree.unknownEnv()),
         WebhookConfig.fromYaml(yaml, env));
   }
@@ -72,6 +74,6 @@ public record GatewayConfig(
   public String describe() {
     return "http=" + http + " db=" + db.safeUrl() + " poolSize=" + db.poolSize() + " dataDir=" + dataDir
         + " writer=" + writer + " web=" + web + " threadingWindows=" + threadingWindows + " shutdownGrace=" + shutdownGrace
-        + " auth=" + auth + " agents=" + agents + " reply=" + reply + " deadlines=" + deadlines;
+        + " auth=" + auth + " agents=" + agents + " reply=" + reply + " deadlines=" + deadlines + " mail=" + mail;
   }
 }
