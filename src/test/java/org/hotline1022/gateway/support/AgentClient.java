@@ -29,9 +29,10 @@ public final class AgentClient implements AutoCloseable {
 
   public static AgentClient connect(Vertx vertx, int port, String token) {
     WebSocketClient client = vertx.createWebSocketClient();
-    WebSocket ws = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI("/agent/ws?access_token=" + token)).await();
-    return new AgentClient(client, ws);
+    // handlers go on in the completion callback, on the socket's event loop: installed from the test
+    // thread instead, the server's first frame (hello) could arrive before them and be lost
+    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI("/agent/ws?access_token=" + token)).map(ws -> new AgentClient(client, ws)).await();
   }
 
   public boolean isClosed() {
