@@ -26,17 +26,9 @@ mkdir -p "$RESULTS"
 WORK=$(mktemp -d /tmp/hotline-bench.XXXXXX)
 GW_PID="" TR_PID="" SAMPLER_PID="" WRK_PID=""
 
-log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+source "$ROOT/bench/lib.sh"
 
 # ---------------------------------------------------------------- cleanup: everything we started, by PID
-postmaster_pid() { [[ -f "$WORK/data/pg/postmaster.pid" ]] && head -1 "$WORK/data/pg/postmaster.pid" || true; }
-stop_pid() { # pid signal seconds
-  local pid=$1 sig=$2 secs=$3
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill "-$sig" "$pid" 2>/dev/null || true
-  for ((i = 0; i < secs * 10; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  log "pid $pid still alive after SIG$sig, killing"; kill -KILL "$pid" 2>/dev/null || true
-}
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM ERR
