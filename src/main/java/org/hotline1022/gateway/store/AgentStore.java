@@ -111,8 +111,17 @@ public final class AgentStore {
           JsonObject ev = new JsonObject().put("type", e.getString("type")).put("seq", e.getLong("seq"))
               .put("at", e.getOffsetDateTime("at").toInstant().toString());
           JsonObject payload = (JsonObject) e.getValue("payload");
-          if (payload != null && payload.containsKey("change")) {
-            ev.put("change", payload.getValue("change")).put("by", payload.getValue("by"));
+          if (payload != null) {
+            // everything but the snapshots (the inquiry and its messages come with this answer already)
+            payload.forEach(m -> {
+              if (!m.getKey().equals("inquiry") && !m.getKey().equals("message")) {
+                ev.put(m.getKey(), m.getValue());
+              }
+            });
+            JsonObject message = payload.getJsonObject("message");
+            if (message != null) {
+              ev.put("messageId", message.getValue("id")).put("direction", message.getValue("direction"));
+            }
           }
           es.add(ev);
         }
