@@ -38,10 +38,7 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   stop_pid "$LOAD_PID" TERM 10
-  local pm; pm=$(postmaster_pid)
-  stop_pid "$GW_PID" TERM 40            # graceful: drains the writer, stops embedded Postgres
-  pm=${pm:-$(postmaster_pid)}
-  stop_pid "$pm" INT 20                 # only if the gateway did not stop its Postgres (killed, crashed)
+  stop_gateway "$GW_PID"
   rm -rf "$WORK"
   log "stopped everything; logs in $RESULTS"
   exit "$rc"
@@ -87,12 +84,7 @@ log "starting gateway on :$GW_PORT (embedded Postgres :$PG_PORT, data $WORK/data
 (cd "$ROOT" && exec env HOTLINE_CONF_DIR="$ROOT/conf" HOTLINE_HTTP_PORT="$GW_PORT" HOTLINE_DATA_DIR="$WORK/data" \
   HOTLINE_WEB_RATE_LIMIT=0 HOTLINE_EMBEDDED_PORT="$PG_PORT" java "${GW_OPTS[@]}" -jar "$JAR" >"$RESULTS/gateway.log" 2>&1) &
 GW_PID=$!
-for ((i = 0; i < 180; i++)); do
-  kill -0 "$GW_PID" 2>/dev/null || { log "gateway died; see $RESULTS/gateway.log"; exit 1; }
-  [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$GW_PORT/health/ready" || true) == 200 ]] && break
-  sleep 0.5
-done
-[[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$GW_PORT/health/ready" || true) == 200 ]] || { log "gateway not ready after 90 s"; exit 1; }
+wait_ready "http://127.0.0.1:$GW_PORT/health/ready" "$GW_PID" gateway
 log "gateway ready (pid $GW_PID)"
 
 # ---------------------------------------------------------------- the load JVM

@@ -13,3 +13,19 @@ stop_pid() { # pid signal seconds
   for ((i = 0; i < secs * 10; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
   log "pid $pid still alive after SIG$sig, killing"; kill -KILL "$pid" 2>/dev/null || true
 }
+
+wait_ready() { # url pid name: until the url answers 200, at most 90 s; exits if the process dies
+  for ((i = 0; i < 180; i++)); do
+    kill -0 "$2" 2>/dev/null || { log "$3 died; see $RESULTS"; exit 1; }
+    [[ $(curl -s -o /dev/null -w '%{http_code}' "$1" || true) == 200 ]] && return 0
+    sleep 0.5
+  done
+  log "$3 not ready after 90 s"; exit 1
+}
+
+stop_gateway() { # pid: graceful (drains the writer, stops the embedded Postgres), then the postmaster if it survived
+  local pm; pm=$(postmaster_pid)
+  stop_pid "$1" TERM 40
+  pm=${pm:-$(postmaster_pid)}
+  stop_pid "$pm" INT 20
+}

@@ -35,10 +35,7 @@ cleanup() {
   [[ -n "$WRK_PID" ]] && kill -TERM "$WRK_PID" 2>/dev/null || true
   [[ -n "$SAMPLER_PID" ]] && kill -TERM "$SAMPLER_PID" 2>/dev/null || true
   stop_pid "$TR_PID" TERM 10
-  local pm; pm=$(postmaster_pid)
-  stop_pid "$GW_PID" TERM 40            # graceful: drains the writer, stops embedded Postgres
-  pm=${pm:-$(postmaster_pid)}
-  stop_pid "$pm" INT 20                 # only if the gateway did not stop its Postgres (killed, crashed)
+  stop_gateway "$GW_PID"
   rm -rf "$WORK"
   log "stopped everything; logs in $RESULTS"
   exit "$rc"
@@ -90,14 +87,6 @@ log "starting trivial Vert.x endpoint on :$TR_PORT (2 event loops)"
 (cd "$ROOT" && exec java -cp "$RUN_JAR" bench/TrivialServer.java "$TR_PORT" 2 >"$RESULTS/trivial.log" 2>&1) &
 TR_PID=$!
 
-wait_ready() { # url pid name
-  for ((i = 0; i < 180; i++)); do
-    kill -0 "$2" 2>/dev/null || { log "$3 died; see $RESULTS"; exit 1; }
-    [[ $(curl -s -o /dev/null -w '%{http_code}' "$1" || true) == 200 ]] && return 0
-    sleep 0.5
-  done
-  log "$3 not ready after 90 s"; exit 1
-}
 wait_ready "http://127.0.0.1:$GW_PORT/health/ready" "$GW_PID" gateway
 wait_ready "http://127.0.0.1:$TR_PORT/" "$TR_PID" trivial
 log "both ready (gateway pid $GW_PID, trivial pid $TR_PID)"
