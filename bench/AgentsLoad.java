@@ -521,7 +521,7 @@ public class AgentsLoad {
       double p50, double p99, double p999, double max, long samples, long negative, long windowEvents, int agentsMeasured,
       long missing, long dups, long unexpected, long outOfOrder, int agentsIncomplete, long lagged, long closed4008,
       double ackP50, double ackP99, double pushMeanMs, double pushMaxMs, double feedLagMax, double gwCpu, double pgCpu,
-      double loadCpu, double otherCpu, double drainS, String notOk) {}
+      double loadCpu, double otherCpu, double drainS, double gwUsPerFrame, String notOk) {}
 
   /**
    * Waits until the gateway is quiet: the event log has not grown for 3 s and the feed has no lag
@@ -604,10 +604,15 @@ public class AgentsLoad {
     }
     Thread.sleep(500); // officers, stragglers
     double drainS = (System.nanoTime() - drain0) / 1e9;
+    // gateway CPU time per frame delivered, from the window's start until the last frame is in: the
+    // per-frame cost, which (unlike latency) a busy machine barely moves, so builds compare fairly
+    double gwUsPerFrame;
+    long gwTicksDrained = cpuTicks(gwPid);
     windowLo = Long.MAX_VALUE;
     Map<String, Double> m1 = metrics();
     Hist h = new Hist();
     for (Hist x : runHists.values()) x.addTo(h);
+    gwUsPerFrame = h.n == 0 ? Double.NaN : (gwTicksDrained - cpu0[0]) / tick / h.n * 1e6;
     long missing = 0, dups = 0, unexpected = 0, ooo = 0;
     int incomplete = 0;
     for (Agent a : measuredAgents) {
@@ -636,20 +641,20 @@ public class AgentsLoad {
         h.q(0.50), h.q(0.99), h.q(0.999), h.max / 1000.0, h.n, h.negative, all.cardinality(), measuredAgents.length,
         missing, dups, unexpected, ooo, incomplete, laggedFrames.get() - lagged0, closes4008.get() - c4008,
         sr.ack.q(0.5), sr.ack.q(0.99), pushCount > 0 ? pushSum / pushCount * 1000 : Double.NaN, pushMax, feedLagMax[0],
-        gwCpu, pgCpu, loadCpu, Math.max(0, allCpu - gwCpu - pgCpu - loadCpu), drainS,
+        gwCpu, pgCpu, loadCpu, Math.max(0, allCpu - gwCpu - pgCpu - loadCpu), drainS, gwUsPerFrame,
         String.format("settled %.0f s before; sent %d (warm-up + measured), not sent (in-flight cap) %d, non-2xx %s, errors/timeouts %d; ack p50 %.1f ms; window: %d inquiry.created, %d agents (%d open at the end)",
             settled, sr.sent, sr.notSent, sr.statuses.isEmpty() ? "0" : sr.statuses.toString(), sr.errors, sr.ack.q(0.5), all.cardinality(), measuredAgents.length, openCount()));
   }
   static Map<String, Double> m0Before = new HashMap<>();
 
-  static final String HEAD = String.format("%-5s %-3s %8s %8s %8s %8s %8s %8s %8s %6s %7s %5s %5s %6s %7s %6s %6s %7s %7s %7s %5s %5s %5s %5s",
+  static final String HEAD = String.format("%-5s %-3s %8s %8s %8s %8s %8s %8s %8s %6s %7s %5s %5s %6s %7s %6s %6s %7s %7s %7s %5s %5s %5s %5s %7s",
       "rate", "rep", "offer/s", "2xx/s", "p50ms", "p99ms", "p999ms", "maxms", "samples", "evts", "missing", "dups", "lagd",
-      "4008", "ackp99", "push", "pushmx", "feedlag", "drain_s", "gwCPU%", "pg%", "load%", "oth%", "notok");
+      "4008", "ackp99", "push", "pushmx", "feedlag", "drain_s", "gwCPU%", "pg%", "load%", "oth%", "notok", "gwus/fr");
   static String row(Run r) {
-    return String.format(Locale.ROOT, "%-5d %-3d %8.0f %8.0f %8.2f %8.2f %8.2f %8.1f %8d %6d %7d %5d %5d %6d %7.1f %6.2f %6.1f %7.0f %7.1f %7.0f %5.0f %5.0f %5.0f %5d",
+    return String.format(Locale.ROOT, "%-5d %-3d %8.0f %8.0f %8.2f %8.2f %8.2f %8.1f %8d %6d %7d %5d %5d %6d %7.1f %6.2f %6.1f %7.0f %7.1f %7.0f %5.0f %5.0f %5.0f %5d %7.2f",
         r.rate, r.rep, r.offered, r.achieved, r.p50, r.p99, r.p999, r.max, r.samples, r.windowEvents, r.missing, r.dups, r.lagged,
         r.closed4008, r.ackP99, r.pushMeanMs, r.pushMaxMs, r.feedLagMax, r.drainS, r.gwCpu, r.pgCpu, r.loadCpu, r.otherCpu,
-        r.notSent + r.non2xx + r.errors);
+        r.notSent + r.non2xx + r.errors, r.gwUsPerFrame);
   }
   static double median(List<Run> rs, java.util.function.ToDoubleFunction<Run> f) {
     double[] v = rs.stream().mapToDouble(f).sorted().toArray();
@@ -760,12 +765,12 @@ public class AgentsLoad {
     out(HEAD);
     for (int rate : rates) {
       List<Run> rs = runs.stream().filter(r -> r.rate == rate).toList();
-      out(String.format(Locale.ROOT, "%-5d %-3s %8.0f %8.0f %8.2f %8.2f %8.2f %8.1f %8.0f %6.0f %7.0f %5.0f %5.0f %6.0f %7.1f %6.2f %6.1f %7.0f %7.1f %7.0f %5.0f %5.0f %5.0f %5.0f",
+      out(String.format(Locale.ROOT, "%-5d %-3s %8.0f %8.0f %8.2f %8.2f %8.2f %8.1f %8.0f %6.0f %7.0f %5.0f %5.0f %6.0f %7.1f %6.2f %6.1f %7.0f %7.1f %7.0f %5.0f %5.0f %5.0f %5.0f %7.2f",
           rate, "med", median(rs, Run::offered), median(rs, Run::achieved), median(rs, Run::p50), median(rs, Run::p99), median(rs, Run::p999),
           median(rs, Run::max), median(rs, r -> r.samples), median(rs, r -> r.windowEvents), median(rs, r -> r.missing), median(rs, r -> r.dups),
           median(rs, r -> r.lagged), median(rs, r -> r.closed4008), median(rs, Run::ackP99), median(rs, Run::pushMeanMs), median(rs, Run::pushMaxMs),
           median(rs, Run::feedLagMax), median(rs, Run::drainS), median(rs, Run::gwCpu), median(rs, Run::pgCpu), median(rs, Run::loadCpu),
-          median(rs, Run::otherCpu), median(rs, r -> r.notSent + r.non2xx + r.errors)));
+          median(rs, Run::otherCpu), median(rs, r -> r.notSent + r.non2xx + r.errors), median(rs, Run::gwUsPerFrame)));
       long miss = rs.stream().mapToLong(r -> r.missing).sum(), dup = rs.stream().mapToLong(r -> r.dups).sum();
       long unexp = rs.stream().mapToLong(r -> r.unexpected).sum(), ooo = rs.stream().mapToLong(r -> r.outOfOrder).sum();
       long lag = rs.stream().mapToLong(r -> r.lagged).sum(), neg = rs.stream().mapToLong(r -> r.negative).sum();
@@ -789,7 +794,7 @@ public class AgentsLoad {
     out("samples = latency samples (events x agents); evts = inquiry.created events committed in the window (from the event table); missing/dups = summed over agents vs the event table;");
     out("lagd = 'lagged' frames received; 4008 = sockets closed by the gateway as lagged; ackp99 = HTTP 201 latency p99 from the intended send time (ms);");
     out("push = mean of hotline_stream_push_latency_seconds over the run (ms, commit 'at' -> hand-over to the hubs), pushmx = its max; feedlag = max of hotline_stream_feed_lag (sampled every 0.5 s);");
-    out("drain_s = time after the sender stopped until every operator had the last event; CPU % of one core over the measured window: gateway JVM, Postgres (all backends), this load JVM, everything else on the machine; notok = not sent (in-flight cap) + non-2xx + errors.");
+    out("drain_s = time after the sender stopped until every operator had the last event; CPU % of one core over the measured window: gateway JVM, Postgres (all backends), this load JVM, everything else on the machine; notok = not sent (in-flight cap) + non-2xx + errors; gwus/fr = gateway CPU µs per delivered frame, window start to last frame (intake included: compare builds with it, a busy machine barely moves it).");
     stopping = true;
     for (Agent a : agents) if (a.open) a.ws.close();
     Thread.sleep(1000);

@@ -25,7 +25,7 @@ LOOPS=${LOOPS:-2}
 SETTLE=${SETTLE:-120}
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-JAR="$ROOT/target/hotline-gateway.jar"
+JAR=${JAR:-"$ROOT/target/hotline-gateway.jar"}   # JAR=... compares another build (a baseline) with the same load
 RESULTS=${RESULTS_DIR:-"$ROOT/bench/results/agents-$(date +%Y%m%d-%H%M%S)"}
 mkdir -p "$RESULTS"
 WORK=$(mktemp -d /tmp/hotline-agents-bench.XXXXXX)

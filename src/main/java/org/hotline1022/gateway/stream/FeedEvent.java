@@ -15,7 +15,15 @@ import java.time.OffsetDateTime;
  * the fields the agents' filters need are pulled out of the payload.
  */
 public record FeedEvent(long seq, long atMillis, String type, String department, String previousDepartment, String topic,
-    String status, String priority, String frame, ByteBuf frameBytes) {
+    String status, String priority, String frame, ByteBuf frameBytes, ByteBuf wire) {
+
+  /**
+   * The whole WebSocket frame (header and payload) as shared bytes: a socket's own duplicate can be
+   * written straight to its channel, below Vert.x's frame encoding (see AgentSession#write).
+   */
+  public ByteBuf wireBytes() {
+    return wire.duplicate();
+  }
 
   /**
    * The frame as a WebSocket text frame over bytes encoded once for every socket (the UTF-8
@@ -40,9 +48,10 @@ public record FeedEvent(long seq, long atMillis, String type, String department,
     JsonObject inquiry = payload == null ? null : payload.getJsonObject("inquiry");
     JsonObject from = payload == null || payload.getJsonObject("change") == null ? null : payload.getJsonObject("change").getJsonObject("from");
     String encoded = frame.encode();
+    byte[] utf8 = encoded.getBytes(StandardCharsets.UTF_8);
     return new FeedEvent(seq, at.toInstant().toEpochMilli(), type, row.getString("department"), from == null ? null : from.getString("department"),
         inquiry == null ? null : inquiry.getString("topic"), inquiry == null ? null : inquiry.getString("status"),
         inquiry == null ? null : inquiry.getString("priority"), encoded,
-        Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(encoded.getBytes(StandardCharsets.UTF_8))));
+        Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(utf8)), WireFrames.text(utf8));
   }
 }
