@@ -6,8 +6,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.hotline1022.gateway.agent.AuthKeys;
+import org.hotline1022.gateway.agent.SessionCounts;
 import org.hotline1022.gateway.stream.EventFeedVerticle;
 import org.hotline1022.gateway.stream.StreamHead;
 import org.hotline1022.gateway.adapter.web.WebPortal;
@@ -19,6 +19,7 @@ import org.hotline1022.gateway.intake.Intake;
 import org.hotline1022.gateway.intake.Triage;
 import org.hotline1022.gateway.metrics.GatewayMetrics;
 import org.hotline1022.gateway.metrics.MicrometerGatewayMetrics;
+import org.hotline1022.gateway.metrics.OpenInquiriesVerticle;
 import org.hotline1022.gateway.deadline.DeadlineWatcherVerticle;
 import org.hotline1022.gateway.deadline.MicrometerDeadlineMetrics;
 import org.hotline1022.gateway.reply.MicrometerReplyMetrics;
@@ -80,9 +81,10 @@ public final class Gateway {
       return Future.failedFuture(e);
     }
     StreamHead head = new StreamHead();
-    AtomicInteger sessions = new AtomicInteger();
-    metrics.agentSessions(sessions::get);
-    metrics.feedLag(head::lag);
+    SessionCounts sessions = new SessionCounts();
+    metrics.agentSessions(SessionCounts.ROLE_ORDER, sessions::get);
+    metrics.feedLag(head::lag, head::lagSeconds);
+    metrics.health(() -> readiness.snapshot().getOrDefault("database", false), readiness::ready);
     database = new DatabaseVerticle(config.db(), config.dataDir());
     return deploy(database, new DeploymentOptions())
         .compose(v -> {
@@ -94,6 +96,8 @@ public final class Gateway {
               .compose(f -> deploy(new OutboxDispatcherVerticle(s.db(), config.reply(), replySenders(),
                   new MicrometerReplyMetrics(registry)), new DeploymentOptions()))
               .compose(d -> deploy(new DeadlineWatcherVerticle(s.db(), config.deadlines(), new MicrometerDeadlineMetrics(registry)),
+                  new DeploymentOptions()))
+              .compose(d -> deploy(new OpenInquiriesVerticle(s.db(), config.metrics(), routing.departments().keySet(), metrics),
                   new DeploymentOptions()))
               .compose(m -> !config.mail().imapEnabled() ? Future.succeededFuture("")
                   : deploy(new org.hotline1022.gateway.adapter.mail.ImapMailboxVerticle(config.mail(),

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.hotline1022.gateway.config.GatewayConfig;
 import org.hotline1022.gateway.inquiry.Routing;
 import org.hotline1022.gateway.intake.Triage;
+import org.hotline1022.gateway.metrics.MeterFilters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +72,7 @@ public final class Main {
 
   /** A Vert.x with Micrometer metrics feeding the given Prometheus registry. */
   public static Vertx newVertx(PrometheusMeterRegistry registry) {
+    MeterFilters.apply(registry);
     return Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
