@@ -4,10 +4,12 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import org.hotline1022.gateway.config.GatewayConfig;
 import org.hotline1022.gateway.inquiry.Routing;
@@ -77,6 +79,9 @@ public final class Main {
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
             .setJvmMetricsEnabled(true)
+            // bounded labels only: route templates, never raw paths, remote addresses or event-bus reply addresses
+            .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME,
+                Label.EB_SIDE, Label.EB_FAILURE))
             .setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();

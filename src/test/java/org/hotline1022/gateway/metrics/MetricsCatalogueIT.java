@@ -84,12 +84,18 @@ class MetricsCatalogueIT {
     assertThat(web(form)).isEqualTo(201);
     assertThat(web(form)).isEqualTo(200);
     assertThat(web(new JsonObject().put("text", ""))).isEqualTo(400);
+    assertThat(gw.http.post("/api/v1/web/inquiries").putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"text\":\"" + "x".repeat(70_000) + "\"}")).await().statusCode()).isEqualTo(400); // body_too_large
+    assertThat(gw.http.get("/api/v1/web/inquiries/NOSUCHCODE").send().await().statusCode()).isEqualTo(404);
 
     // Facebook and Zalo: signed deliveries stored, a replay absorbed, wrong signatures refused
     String fb = FacebookFixtures.batch("ops-fb", 1, 2, System.currentTimeMillis());
     assertThat(facebook(fb, sign(fb))).isEqualTo(200);
     assertThat(facebook(fb, sign(fb))).isEqualTo(200);
     assertThat(facebook(fb, sign(fb + " "))).isEqualTo(403);
+    assertThat(gw.http.post("/webhooks/facebook").putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(fb)).await()
+        .statusCode()).isEqualTo(401);
+    assertThat(facebook("{\"object\":", sign("{\"object\":"))).isEqualTo(400);
     String zalo = ZaloFixtures.text("2468458835296197922", "ops-zalo-1", System.currentTimeMillis(), "Chốt kiểm dịch Bỉm Sơn mở mấy giờ?");
     assertThat(zalo(zalo, ZaloFixtures.mac(zalo))).isEqualTo(200);
     assertThat(zalo(zalo, ZaloFixtures.mac(zalo + " "))).isEqualTo(403);
@@ -252,6 +258,26 @@ class MetricsCatalogueIT {
       }
     }
     assertThat(violations).as("tag values outside the README's sets").isEmpty();
+  }
+
+  @Test
+  void vertxAndJvmMetersCarryOnlyBoundedLabels() {
+    Set<String> allowed = Set.of("route", "method", "code", "pool_type", "pool_name", "side", "failure", // Vert.x
+        "area", "id", "gc", "action", "cause", "state", "runtime", "vendor", "version", "pool"); // JVM
+    Set<String> seen = new TreeSet<>();
+    Set<String> routes = new TreeSet<>();
+    for (Scrape.Sample s : scrape.samples()) {
+      if (!s.name().startsWith("hotline_")) {
+        seen.addAll(s.labels().keySet());
+        if (s.labels().containsKey("route")) {
+          routes.add(s.labels().get("route"));
+        }
+      }
+    }
+    seen.removeAll(Set.of("le", "quantile"));
+    assertThat(allowed).as("label names on Vert.x and JVM meters").containsAll(seen);
+    // route templates, never a concrete tracking code or id
+    assertThat(routes).noneMatch(r -> r.contains("NOSUCHCODE")).isNotEmpty();
   }
 
   private static List<String> concat(Set<String> set, String extra) {
