@@ -1,6 +1,7 @@
 package org.hotline1022.gateway.stream;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The feed's position, shared with the hubs: {@code delivered} is the newest seq handed to the hubs,
@@ -10,8 +11,17 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class StreamHead {
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong known = new AtomicLong();
+  private final LongSupplier nanoTime;
   /** System.nanoTime() when the feed fell behind; 0 while caught up. */
   private volatile long behindSince;
+
+  public StreamHead() {
+    this(System::nanoTime);
+  }
+
+  StreamHead(LongSupplier nanoTime) {
+    this.nanoTime = nanoTime;
+  }
 
   public long delivered() {
     return delivered.get();
@@ -31,7 +41,7 @@ public final class StreamHead {
   void known(long seq) {
     known.accumulateAndGet(seq, Math::max);
     if (lag() > 0 && behindSince == 0) {
-      behindSince = System.nanoTime();
+      behindSince = nanoTime.getAsLong();
     }
   }
 
@@ -42,6 +52,6 @@ public final class StreamHead {
   /** Seconds since the oldest announced but undelivered event was announced; 0 when caught up. */
   public double lagSeconds() {
     long since = behindSince;
-    return since == 0 || lag() == 0 ? 0 : (System.nanoTime() - since) / 1e9;
+    return since == 0 || lag() == 0 ? 0 : (nanoTime.getAsLong() - since) / 1e9;
   }
 }
