@@ -74,8 +74,13 @@ final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    long grace = services.config().shutdownGrace().toMillis();
-    hub.shutdown(); // agents reconnect to another replica while this one drains
-    return server.shutdown(grace, TimeUnit.MILLISECONDS).eventually(hub::stop).eventually(() -> readPool.close());
+    // in-flight requests get until the drain deadline; the time after it is the writer's and the database's
+    long budget = services.readiness().drainMillisLeft();
+    long begin = System.nanoTime();
+    int agents = hub.shutdown(); // agents reconnect to another replica (close 1012) while this one drains
+    return server.shutdown(budget, TimeUnit.MILLISECONDS)
+        .onComplete(ar -> LOG.info("http drained [agentsTold: {}, budgetMs: {}, tookMs: {}]", agents, budget,
+            (System.nanoTime() - begin) / 1_000_000))
+        .eventually(hub::stop).eventually(() -> readPool.close());
   }
 }
