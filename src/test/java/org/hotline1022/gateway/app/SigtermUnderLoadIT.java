@@ -75,6 +75,8 @@ class SigtermUnderLoadIT {
   /** nanoTime of the SIGTERM; 0 before. */
   private final AtomicLong sigterm = new AtomicLong();
   private final AtomicInteger successAfterSigterm = new AtomicInteger();
+  /** Answers after the SIGTERM that told the client to drop its keep-alive connection. */
+  private final AtomicInteger closeAfterSigterm = new AtomicInteger();
 
   @AfterEach
   void cleanUp() throws Exception {
@@ -151,8 +153,8 @@ class SigtermUnderLoadIT {
     Future.join(loops).await(30, TimeUnit.SECONDS);
     String gatewayLog = Files.readString(log);
     System.out.printf("SIGTERM figures: readiness 503 after %d ms, exit after %d ms (grace %d s), acknowledged web %d, facebook %d,"
-        + " zalo %d; successes after SIGTERM %d; web outcomes %s%n", readyOffMs, exitMs, GRACE_SECONDS, count(web, 201),
-        count(facebook, 200), count(zalo, 200), successAfterSigterm.get(), histogram(web));
+        + " zalo %d; successes after SIGTERM %d (Connection: close on %d); web outcomes %s%n", readyOffMs, exitMs, GRACE_SECONDS,
+        count(web, 201), count(facebook, 200), count(zalo, 200), successAfterSigterm.get(), closeAfterSigterm.get(), histogram(web));
     gatewayLog.lines().filter(l -> l.contains("shutdown") || l.contains("drained") || l.contains("draining") || l.contains("stopped"))
         .forEach(l -> System.out.println("  gateway: " + l));
 
@@ -163,6 +165,7 @@ class SigtermUnderLoadIT {
     assertThat(gatewayLog).contains("shutdown complete; exiting").doesNotContain("halting now");
     assertThat(ready).as("readiness 503 during the drain delay").isEqualTo(503);
     assertThat(successAfterSigterm.get()).as("listeners kept serving during the drain delay").isPositive();
+    assertThat(closeAfterSigterm.get()).as("drain-delay answers carry Connection: close").isPositive();
 
     // the agents were told to reconnect elsewhere, and the sockets closed with 1012 (service restart)
     for (AgentClient a : agents) {
@@ -304,8 +307,13 @@ class SigtermUnderLoadIT {
         .putHeader("X-ZEvent-Signature", ZaloFixtures.mac(body)).sendBuffer(Buffer.buffer(body, StandardCharsets.UTF_8.name())));
   }
 
-  private static Future<Integer> record(Map<String, Integer> outcomes, List<String> ids, Future<HttpResponse<Buffer>> sent) {
-    return sent.map(HttpResponse::statusCode).otherwise(-1).onSuccess(status -> ids.forEach(id -> outcomes.put(id, status)));
+  private Future<Integer> record(Map<String, Integer> outcomes, List<String> ids, Future<HttpResponse<Buffer>> sent) {
+    return sent.map(r -> {
+      if (sigterm.get() != 0 && "close".equalsIgnoreCase(r.getHeader("Connection"))) {
+        closeAfterSigterm.incrementAndGet();
+      }
+      return r.statusCode();
+    }).otherwise(-1).onSuccess(status -> ids.forEach(id -> outcomes.put(id, status)));
   }
 
   // ------------------------------------------------------------------ the evidence
