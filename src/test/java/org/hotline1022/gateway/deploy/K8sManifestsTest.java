@@ -119,6 +119,21 @@ class K8sManifestsTest {
   }
 
   @Test
+  void everyFileUnderK8sParsesOnItsOwn() {
+    for (Path f : Manifests.yamlFiles(K8S)) {
+      if (f.getFileName().toString().equals("kustomization.yaml")) {
+        continue;
+      }
+      List<Map<String, Object>> docs = Manifests.yamlDocs(f);
+      assertThat(docs).as(f + " holds manifests").isNotEmpty();
+      for (HasMetadata o : Manifests.typed(docs)) {
+        assertThat(o.getApiVersion()).as(f + ": apiVersion").isNotBlank();
+        assertThat(o.getMetadata().getName()).as(f + ": name").isNotBlank();
+      }
+    }
+  }
+
+  @Test
   void theConfigMapCarriesEveryConfigFileTheGatewayReads() throws IOException {
     Manifests.Kustomization k = Manifests.kustomization(CONF);
     @SuppressWarnings("unchecked")
@@ -313,6 +328,21 @@ class K8sManifestsTest {
     assertThat(preStopSeconds).as("preStop gives endpoints time to drop the pod").isPositive();
     assertThat(d.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
         .as("terminationGracePeriodSeconds > preStop + shutdown.graceSeconds").isGreaterThan(preStopSeconds + grace);
+  }
+
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void everyGatewayVariableIsAConfigKeyWithAValidValue(String overlay) throws IOException {
+    Container c = gatewayContainer(deployment(built(overlay)));
+    Map<String, String> env = new LinkedHashMap<>();
+    for (EnvVar e : c.getEnv()) {
+      if (e.getName().startsWith("HOTLINE_")) {
+        env.put(e.getName(), e.getValue() != null ? e.getValue() : "from-a-secret");
+      }
+    }
+    // a misspelt variable is only a startup warning in the gateway's log: here it fails
+    GatewayConfig effective = GatewayConfig.fromYaml(Files.readString(CONF.resolve("gateway.yaml")), env);
+    assertThat(effective.unknownEnv()).as(overlay + ": HOTLINE_* variables that match no config key").isEmpty();
   }
 
   @ParameterizedTest
