@@ -110,11 +110,13 @@ public final class AgentHub {
     self[0].start();
   }
 
-  /** Tells every client to reconnect elsewhere; the sockets close. */
-  public void shutdown() {
-    for (AgentSession s : List.copyOf(sessions)) {
+  /** Tells every client to reconnect elsewhere; the sockets close (1012). Returns how many were told. */
+  public int shutdown() {
+    List<AgentSession> all = List.copyOf(sessions);
+    for (AgentSession s : all) {
       s.shutdown();
     }
+    return all.size();
   }
 
   public Future<Void> stop() {
