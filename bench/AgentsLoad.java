@@ -532,7 +532,7 @@ public class AgentsLoad {
     while (System.nanoTime() - t0 < settleSecs * 1_000_000_000L) {
       long seq = pg.query("select coalesce(max(seq), 0) from event").execute().await().iterator().next().getLong(0);
       if (seq != last) { last = seq; stableSince = System.nanoTime(); }
-      else if (System.nanoTime() - stableSince >= 3_000_000_000L && sumMetric(metrics(), "hotline_stream_feed_lag") == 0) break;
+      else if (System.nanoTime() - stableSince >= 3_000_000_000L && sumMetric(metrics(), "hotline_stream_feed_lag_events") == 0) break;
       Thread.sleep(500);
     }
     double s = (System.nanoTime() - t0) / 1e9;
@@ -571,7 +571,7 @@ public class AgentsLoad {
         metricsHttp.request(HttpMethod.GET, "/metrics").compose(req -> req.send())
           .compose(resp -> resp.body()).onComplete(ar -> probing[0] = false).onSuccess(b -> {
             for (String l : b.toString().split("\n"))
-              if (l.startsWith("hotline_stream_feed_lag")) feedLagMax[0] = Math.max(feedLagMax[0], Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)));
+              if (l.startsWith("hotline_stream_feed_lag_events")) feedLagMax[0] = Math.max(feedLagMax[0], Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)));
           });
       });
     });
@@ -788,12 +788,12 @@ public class AgentsLoad {
     out("other event frames received by all agents (not measured): " + otherTypes + "; inquiry.created frames that needed a full JSON parse: " + parseFallbacks.get());
     out("");
     out("== gateway /metrics at the end (" + openCount() + " agents connected)");
-    out(metricLines("hotline_stream_push_latency_seconds", "hotline_agent_sessions", "hotline_stream_feed_lag").strip());
+    out(metricLines("hotline_stream_push_latency_seconds", "hotline_agent_sessions", "hotline_stream_feed_lag_events").strip());
     out("");
     out("columns: offer/s = requests scheduled in the measured window / s; 2xx/s = of those, acknowledged (achieved rate); p50..max = commit-to-delivery over all agents and events (ms, 10 µs buckets);");
     out("samples = latency samples (events x agents); evts = inquiry.created events committed in the window (from the event table); missing/dups = summed over agents vs the event table;");
     out("lagd = 'lagged' frames received; 4008 = sockets closed by the gateway as lagged; ackp99 = HTTP 201 latency p99 from the intended send time (ms);");
-    out("push = mean of hotline_stream_push_latency_seconds over the run (ms, commit 'at' -> hand-over to the hubs), pushmx = its max; feedlag = max of hotline_stream_feed_lag (sampled every 0.5 s);");
+    out("push = mean of hotline_stream_push_latency_seconds over the run (ms, commit 'at' -> frames written to the sockets), pushmx = its max; feedlag = max of hotline_stream_feed_lag_events (sampled every 0.5 s);");
     out("drain_s = time after the sender stopped until every operator had the last event; CPU % of one core over the measured window: gateway JVM, Postgres (all backends), this load JVM, everything else on the machine; notok = not sent (in-flight cap) + non-2xx + errors; gwus/fr = gateway CPU µs per delivered frame, window start to last frame (intake included: compare builds with it, a busy machine barely moves it).");
     stopping = true;
     for (Agent a : agents) if (a.open) a.ws.close();

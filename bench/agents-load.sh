@@ -106,6 +106,6 @@ curl -s "http://127.0.0.1:$GW_PORT/metrics" >"$RESULTS/metrics-end.txt" || true
 {
   echo
   echo "== gateway /metrics after the agents left"
-  grep -E '^hotline_(stream_push_latency_seconds|agent_sessions|stream_feed_lag)' "$RESULTS/metrics-end.txt" || true
+  grep -E '^hotline_(stream_push_latency_seconds|agent_sessions|stream_feed_lag_events)' "$RESULTS/metrics-end.txt" || true
   echo "gateway log: $(grep -c 'agent lagged' "$RESULTS/gateway.log" || true) 'agent lagged' lines, $(grep -ci 'error' "$RESULTS/gateway.log" || true) lines with 'error'"
 } | tee -a "$RESULTS/summary.txt"

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.hotline1022.gateway.config.AgentsConfig;
 import org.hotline1022.gateway.metrics.GatewayMetrics;
 import org.hotline1022.gateway.store.AgentStore;
@@ -28,7 +27,7 @@ public final class AgentHub {
   private final StreamHead head;
   private final AgentsConfig config;
   private final GatewayMetrics metrics;
-  private final AtomicInteger processSessions;
+  private final SessionCounts processSessions;
   /** Sessions served per event-loop turn: a big batch for many agents never blocks the loop for long. */
   private static final int SESSIONS_PER_TURN = 64;
   /** The HTTP idle timeout (120 s) would close quiet agent sockets; a ping is traffic. */
@@ -43,7 +42,7 @@ public final class AgentHub {
   private long pingTimer = -1;
 
   public AgentHub(Vertx vertx, AgentStore store, AgentCommands commands, StreamHead head, AgentsConfig config, GatewayMetrics metrics,
-      AtomicInteger processSessions) {
+      SessionCounts processSessions) {
     this.vertx = vertx;
     this.store = store;
     this.commands = commands;
@@ -73,14 +72,18 @@ public final class AgentHub {
    */
   private void deliver() {
     if (roundIndex >= round.size()) {
+      if (current != null && !round.isEmpty()) {
+        // every session of this loop has had the batch's frames written to its socket
+        long now = System.currentTimeMillis();
+        for (FeedEvent e : current.events()) {
+          metrics.pushLatency(Math.max(0, now - e.atMillis()));
+        }
+      }
+      current = null;
       FeedBatch next = pending.poll();
       if (next == null) {
         delivering = false;
         return;
-      }
-      long now = System.currentTimeMillis();
-      for (FeedEvent e : next.events()) {
-        metrics.pushLatency(Math.max(0, now - e.atMillis()));
       }
       round = new ArrayList<>(sessions);
       roundIndex = 0;
@@ -99,19 +102,21 @@ public final class AgentHub {
     AgentSession[] self = new AgentSession[1];
     self[0] = new AgentSession(ws, agent, store, commands, head, config, () -> {
       if (sessions.remove(self[0])) {
-        processSessions.decrementAndGet();
+        processSessions.closed(agent);
       }
     });
     sessions.add(self[0]);
-    processSessions.incrementAndGet();
+    processSessions.opened(agent);
     self[0].start();
   }
 
-  /** Tells every client to reconnect elsewhere; the sockets close. */
-  public void shutdown() {
-    for (AgentSession s : List.copyOf(sessions)) {
+  /** Tells every client to reconnect elsewhere; the sockets close (1012). Returns how many were told. */
+  public int shutdown() {
+    List<AgentSession> all = List.copyOf(sessions);
+    for (AgentSession s : all) {
       s.shutdown();
     }
+    return all.size();
   }
 
   public Future<Void> stop() {

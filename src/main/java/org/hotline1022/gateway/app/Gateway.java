@@ -3,11 +3,16 @@ package org.hotline1022.gateway.app;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.hotline1022.gateway.agent.AuthKeys;
+import org.hotline1022.gateway.agent.SessionCounts;
 import org.hotline1022.gateway.stream.EventFeedVerticle;
 import org.hotline1022.gateway.stream.StreamHead;
 import org.hotline1022.gateway.adapter.web.WebPortal;
@@ -19,6 +24,7 @@ import org.hotline1022.gateway.intake.Intake;
 import org.hotline1022.gateway.intake.Triage;
 import org.hotline1022.gateway.metrics.GatewayMetrics;
 import org.hotline1022.gateway.metrics.MicrometerGatewayMetrics;
+import org.hotline1022.gateway.metrics.OpenInquiriesVerticle;
 import org.hotline1022.gateway.deadline.DeadlineWatcherVerticle;
 import org.hotline1022.gateway.deadline.MicrometerDeadlineMetrics;
 import org.hotline1022.gateway.reply.MicrometerReplyMetrics;
@@ -35,8 +41,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deploys the gateway in dependency order (database and migrations → writer → listeners), so
- * nothing accepts traffic before it can be stored, and stops it in reverse: readiness off,
- * listeners closed gracefully, writer drained, database closed.
+ * nothing accepts traffic before it can be stored, and stops it in reverse within a hard deadline:
+ * readiness off, listeners closed gracefully, writer drained, database closed (docs/deploy.md).
  */
 public final class Gateway {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -47,7 +53,8 @@ public final class Gateway {
   private final Routing routing;
   private final Triage triage;
   private final Readiness readiness = new Readiness();
-  private final List<String> deployments = new ArrayList<>();
+  private final List<String> deployments = new CopyOnWriteArrayList<>();
+  private final Map<String, String> names = new ConcurrentHashMap<>();
   private DatabaseVerticle database;
 
   public Gateway(Vertx vertx, GatewayConfig config, MeterRegistry registry, Routing routing, Triage triage) {
@@ -80,9 +87,10 @@ public final class Gateway {
       return Future.failedFuture(e);
     }
     StreamHead head = new StreamHead();
-    AtomicInteger sessions = new AtomicInteger();
-    metrics.agentSessions(sessions::get);
-    metrics.feedLag(head::lag);
+    SessionCounts sessions = new SessionCounts();
+    metrics.agentSessions(SessionCounts.ROLE_ORDER, sessions::get);
+    metrics.feedLag(head::lag, head::lagSeconds);
+    metrics.health(() -> readiness.snapshot().getOrDefault("database", false), readiness::ready);
     database = new DatabaseVerticle(config.db(), config.dataDir());
     return deploy(database, new DeploymentOptions())
         .compose(v -> {
@@ -95,13 +103,15 @@ public final class Gateway {
                   new MicrometerReplyMetrics(registry)), new DeploymentOptions()))
               .compose(d -> deploy(new DeadlineWatcherVerticle(s.db(), config.deadlines(), new MicrometerDeadlineMetrics(registry)),
                   new DeploymentOptions()))
+              .compose(d -> deploy(new OpenInquiriesVerticle(s.db(), config.metrics(), routing.departments().keySet(), metrics),
+                  new DeploymentOptions()))
               .compose(m -> !config.mail().imapEnabled() ? Future.succeededFuture("")
                   : deploy(new org.hotline1022.gateway.adapter.mail.ImapMailboxVerticle(config.mail(),
                       new Intake(vertx, triage, metrics, config.writer().ackTimeoutMs()),
                       vx -> new org.hotline1022.gateway.store.PgMailCheckpoints(s.db().pool(vx, "mail-checkpoints", 1, false))),
                       new DeploymentOptions()))
-              .compose(p -> vertx.deployVerticle(() -> new HttpVerticle(s), new DeploymentOptions().setInstances(config.http().instances())))
-              .onSuccess(deployments::add);
+              .compose(p -> deploy("HttpVerticle",
+                  () -> vertx.deployVerticle(() -> new HttpVerticle(s), new DeploymentOptions().setInstances(config.http().instances()))));
         })
         .map(v -> {
           readiness.set("http", true);
@@ -121,19 +131,94 @@ public final class Gateway {
   }
 
   private Future<String> deploy(io.vertx.core.Deployable verticle, DeploymentOptions options) {
-    return vertx.deployVerticle(verticle, options).onSuccess(deployments::add);
+    return deploy(verticle.getClass().getSimpleName(), () -> vertx.deployVerticle(verticle, options));
   }
 
-  /** Graceful stop in reverse deployment order; completes when everything is closed. */
-  public Future<Void> stop() {
-    readiness.shuttingDown();
-    LOG.info("stopping: readiness off, closing listeners, draining the writer");
-    Future<Void> chain = Future.succeededFuture();
-    for (int i = deployments.size() - 1; i >= 0; i--) {
-      String id = deployments.get(i);
-      chain = chain.transform(v -> vertx.deploymentIDs().contains(id) ? vertx.undeploy(id) : Future.succeededFuture())
-          .onFailure(e -> LOG.warn("undeploy failed [deployment: {}]", id, e));
+  /** Records the deployment for the reverse-order stop; refuses once shutdown has begun. */
+  private Future<String> deploy(String name, Supplier<Future<String>> deployment) {
+    if (readiness.isShuttingDown()) {
+      return Future.failedFuture("shutting down: not deploying " + name);
     }
-    return chain.transform(ar -> Future.<Void>succeededFuture()).onComplete(ar -> LOG.info("stopped"));
+    return deployment.get().onSuccess(id -> {
+      names.put(id, name);
+      deployments.add(id);
+    });
+  }
+
+  /** Graceful stop within {@code shutdown.graceSeconds} from now. */
+  public Future<Void> stop() {
+    return stop(System.nanoTime() + config.shutdownGrace().toNanos());
+  }
+
+  /**
+   * Graceful stop, finished by {@code deadlineNanos} ({@link System#nanoTime()} scale) whatever hangs:
+   * readiness off at once; the configured drain delay (listeners still open while load balancers
+   * take the replica out); then every verticle undeployed in reverse deployment order, each bounded
+   * by the time left, so a listener that hangs cannot keep the writer from draining or the database
+   * from stopping last. Listeners (HTTP, and any adapter that closes its own sockets in its stop)
+   * get the time up to the readiness drain deadline; the tail is kept for the writer and database.
+   * Never fails; each phase is logged with its duration.
+   */
+  public Future<Void> stop(long deadlineNanos) {
+    long begin = System.nanoTime();
+    long tail = tailReserveNanos(deadlineNanos - begin);
+    readiness.shuttingDown(deadlineNanos - tail);
+    LOG.info("shutdown: readiness off [budgetMs: {}, drainDelayMs: {}, deployments: {}]", (deadlineNanos - begin) / 1_000_000,
+        config.shutdownDrainDelay().toMillis(), deployments.size());
+    List<String> order = new ArrayList<>(deployments);
+    Future<Void> chain = phase("drain-delay", () -> delay(config.shutdownDrainDelay().toMillis()), deadlineNanos - tail);
+    for (int i = order.size() - 1; i >= 0; i--) {
+      String id = order.get(i);
+      // the first deployment (the database) stops last, with whatever is left; the others keep a reserve for it
+      long until = i == 0 ? deadlineNanos : deadlineNanos - tail / 2;
+      chain = chain.transform(ar -> phase("undeploy " + names.getOrDefault(id, id),
+          () -> vertx.deploymentIDs().contains(id) ? vertx.undeploy(id) : Future.succeededFuture(), until));
+    }
+    return chain.onComplete(ar -> LOG.info("shutdown: gateway stopped [tookMs: {}]", (System.nanoTime() - begin) / 1_000_000));
+  }
+
+  /** Time kept after the listeners' drain for the writer and the database: a quarter of the budget, 1 to 5 s. */
+  static long tailReserveNanos(long budgetNanos) {
+    return Math.max(Math.min(budgetNanos / 4, 5_000_000_000L), Math.min(1_000_000_000L, budgetNanos / 2));
+  }
+
+  /** Runs one shutdown step bounded by {@code untilNanos}; logs its duration; never fails. */
+  private Future<Void> phase(String name, Supplier<Future<?>> step, long untilNanos) {
+    long start = System.nanoTime();
+    long budgetMs = Math.max(1, (untilNanos - start) / 1_000_000);
+    Promise<Void> done = Promise.promise();
+    long timer = vertx.setTimer(budgetMs, t -> {
+      if (done.tryComplete()) {
+        LOG.warn("shutdown phase timed out; going on [phase: {}, budgetMs: {}]", name, budgetMs);
+      }
+    });
+    Future<?> f;
+    try {
+      f = step.get();
+    } catch (RuntimeException e) {
+      f = Future.failedFuture(e);
+    }
+    f.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      long took = (System.nanoTime() - start) / 1_000_000;
+      if (done.future().isComplete()) {
+        LOG.info("shutdown phase finished after its deadline [phase: {}, tookMs: {}]", name, took);
+      } else if (ar.failed()) {
+        LOG.warn("shutdown phase failed; going on [phase: {}, tookMs: {}]", name, took, ar.cause());
+      } else {
+        LOG.info("shutdown phase done [phase: {}, tookMs: {}]", name, took);
+      }
+      done.tryComplete(); // after the log line, so the next phase's lines follow it
+    });
+    return done.future();
+  }
+
+  private Future<Void> delay(long ms) {
+    if (ms <= 0) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> p = Promise.promise();
+    vertx.setTimer(ms, t -> p.complete());
+    return p.future();
   }
 }

@@ -3,6 +3,7 @@ package org.hotline1022.gateway.app;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -46,6 +47,14 @@ final class HttpVerticle extends VerticleBase {
     Intake intake = new Intake(vertx, services.triage(), services.metrics(), cfg.writer().ackTimeoutMs());
 
     Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      // shutting down (drain delay): keep-alive clients and proxies finish this exchange and reconnect,
+      // landing on another replica, instead of having an idle connection cut under their next request
+      if (services.readiness().isShuttingDown() && ctx.request().getHeader(HttpHeaders.UPGRADE) == null) {
+        ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      }
+      ctx.next();
+    });
     HealthRoutes.mount(router, services.readiness());
     router.get("/metrics").handler(PrometheusScrapingHandler.create((PrometheusMeterRegistry) services.registry()));
     new WebPortal(intake, new PgStatusLookup(readPool), cfg.web(), services.webLimits(), services.metrics(),
@@ -74,8 +83,13 @@ final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    long grace = services.config().shutdownGrace().toMillis();
-    hub.shutdown(); // agents reconnect to another replica while this one drains
-    return server.shutdown(grace, TimeUnit.MILLISECONDS).eventually(hub::stop).eventually(() -> readPool.close());
+    // in-flight requests get until the drain deadline; the time after it is the writer's and the database's
+    long budget = services.readiness().drainMillisLeft();
+    long begin = System.nanoTime();
+    int agents = hub.shutdown(); // agents reconnect to another replica (close 1012) while this one drains
+    return server.shutdown(budget, TimeUnit.MILLISECONDS)
+        .onComplete(ar -> LOG.info("http drained [agentsTold: {}, budgetMs: {}, tookMs: {}]", agents, budget,
+            (System.nanoTime() - begin) / 1_000_000))
+        .eventually(hub::stop).eventually(() -> readPool.close());
   }
 }

@@ -1,8 +1,8 @@
 package org.hotline1022.gateway.app;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.hotline1022.gateway.agent.AuthKeys;
+import org.hotline1022.gateway.agent.SessionCounts;
 import org.hotline1022.gateway.stream.StreamHead;
 import org.hotline1022.gateway.adapter.web.WebPortal;
 import org.hotline1022.gateway.config.GatewayConfig;
@@ -27,4 +27,4 @@ record Services(
     WebPortal.Limits webLimits,
     AuthKeys authKeys,
     StreamHead streamHead,
-    AtomicInteger agentSessions) {}
+    SessionCounts agentSessions) {}

@@ -19,13 +19,21 @@ public record GatewayConfig(
     WebConfig web,
     Map<Channel, Duration> threadingWindows,
     Duration shutdownGrace,
+    Duration shutdownDrainDelay,
     AuthConfig auth,
     AgentsConfig agents,
     ReplyConfig reply,
     DeadlineConfig deadlines,
     MailConfig mail,
     List<String> unknownEnv,
-    WebhookConfig webhooks) {
+    WebhookConfig webhooks,
+    MetricsConfig metrics) {
+
+  public GatewayConfig {
+    if (shutdownDrainDelay.compareTo(shutdownGrace) >= 0) {
+      throw new IllegalArgumentException("config shutdown.drainDelaySeconds: must be below shutdown.graceSeconds");
+    }
+  }
 
   public static GatewayConfig load() {
     return fromYaml(ConfigFiles.read("gateway.yaml"), System.getenv());
@@ -59,6 +67,7 @@ public record GatewayConfig(
             web.integer("rateBurst", 30, 0, 1_000_000), web.bool("trustForwardedFor", false)),
         Map.copyOf(threading),
         Duration.ofSeconds(tree.section("shutdown").integer("graceSeconds", 25, 1, 3600)),
+        Duration.ofSeconds(tree.section("shutdown").integer("drainDelaySeconds", 0, 0, 600)),
         new AuthConfig(env.getOrDefault("HOTLINE_JWT_SECRET", ""), auth.string("publicKeyFile", ""), auth.string("privateKeyFile", ""),
             auth.string("issuer", "hotline-1022")),
         new AgentsConfig(agents.integer("writeQueueBytes", 262_144, 4096, 64 << 20), agents.integer("replayPageSize", 500, 10, 10_000),
@@ -67,13 +76,15 @@ public record GatewayConfig(
         DeadlineConfig.fromYaml(yaml, env),
         MailConfig.fromYaml(yaml, env),
         List.copyOf(tree.unknownEnv()),
-        WebhookConfig.fromYaml(yaml, env));
+        WebhookConfig.fromYaml(yaml, env),
+        MetricsConfig.fromYaml(yaml, env));
   }
 
   /** One line for the startup log: everything but secrets. */
   public String describe() {
     return "http=" + http + " db=" + db.safeUrl() + " poolSize=" + db.poolSize() + " dataDir=" + dataDir
         + " writer=" + writer + " web=" + web + " threadingWindows=" + threadingWindows + " shutdownGrace=" + shutdownGrace
-        + " auth=" + auth + " agents=" + agents + " reply=" + reply + " deadlines=" + deadlines + " mail=" + mail;
+        + " shutdownDrainDelay=" + shutdownDrainDelay
+        + " auth=" + auth + " agents=" + agents + " reply=" + reply + " deadlines=" + deadlines + " mail=" + mail + " metrics=" + metrics;
   }
 }

@@ -21,6 +21,14 @@ public final class MicrometerDeadlineMetrics implements DeadlineMetrics {
         .description("Open inquiries within the warning lead of their due time (warned, not yet overdue)").register(registry);
     Gauge.builder("hotline.deadlines.overdue", overdue, AtomicLong::get)
         .description("Open inquiries past their due time").register(registry);
+    for (Type t : Type.values()) {
+      events(t); // at 0, so rate() works before the first deadline event
+    }
+  }
+
+  private Counter events(Type type) {
+    return Counter.builder("hotline.deadline.events").description("Deadline events appended to the event log, by type")
+        .tag("type", type.tag()).register(registry);
   }
 
   @Override
@@ -31,7 +39,6 @@ public final class MicrometerDeadlineMetrics implements DeadlineMetrics {
 
   @Override
   public void emitted(Type type, int count) {
-    Counter.builder("hotline.deadline.events").description("Deadline events appended to the event log, by type")
-        .tag("type", type.tag()).register(registry).increment(count);
+    events(type).increment(count);
   }
 }

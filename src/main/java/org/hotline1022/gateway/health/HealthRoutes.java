@@ -5,12 +5,16 @@ import io.vertx.ext.web.Router;
 
 /** {@code /health/live} (the event loop answers) and {@code /health/ready} (safe to send traffic here). */
 public final class HealthRoutes {
+  /** Liveness path; the Kubernetes probes in k8s/ use these (K8sManifestsTest checks). */
+  public static final String LIVE = "/health/live";
+  public static final String READY = "/health/ready";
+
   private HealthRoutes() {}
 
   public static void mount(Router router, Readiness readiness) {
-    router.get("/health/live").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+    router.get(LIVE).handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("status", "UP").encode()));
-    router.get("/health/ready").handler(ctx -> {
+    router.get(READY).handler(ctx -> {
       boolean ready = readiness.ready();
       JsonObject checks = new JsonObject();
       readiness.snapshot().forEach((k, v) -> checks.put(k, v ? "UP" : "DOWN"));

@@ -13,6 +13,8 @@ public final class Readiness {
   private final Map<String, Boolean> checks = new ConcurrentHashMap<>();
   private final Map<String, String> details = new ConcurrentHashMap<>();
   private volatile boolean shuttingDown;
+  /** System.nanoTime() by which listeners must have drained; what is left after it belongs to the writer and the database. */
+  private volatile long drainDeadlineNanos = Long.MAX_VALUE;
 
   public void set(String check, boolean up) {
     checks.put(check, up);
@@ -32,6 +34,21 @@ public final class Readiness {
 
   public void shuttingDown() {
     shuttingDown = true;
+  }
+
+  /**
+   * Shutdown has begun: readiness is off at once, and listeners (HTTP, phone, mail) have until
+   * {@code drainDeadlineNanos} ({@link System#nanoTime()} scale) to finish their in-flight work.
+   */
+  public void shuttingDown(long drainDeadlineNanos) {
+    this.drainDeadlineNanos = drainDeadlineNanos;
+    shuttingDown = true;
+  }
+
+  /** Milliseconds a listener may still spend draining (0 when past due; large when no deadline is set). */
+  public long drainMillisLeft() {
+    long d = drainDeadlineNanos;
+    return d == Long.MAX_VALUE ? Long.MAX_VALUE / 2 : Math.max(0, (d - System.nanoTime()) / 1_000_000);
   }
 
   public boolean isShuttingDown() {

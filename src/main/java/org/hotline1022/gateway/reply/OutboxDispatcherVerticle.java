@@ -183,7 +183,7 @@ public final class OutboxDispatcherVerticle extends VerticleBase {
       return;
     }
     backlogAt = now;
-    queries.backlog().onSuccess(metrics::backlog)
+    queries.backlog().onSuccess(b -> metrics.backlog(b.pending(), b.oldestSeconds()))
         .onFailure(e -> LOG.debug("cannot count the outbox backlog [cause: {}]", e.toString()));
   }
 

@@ -6,7 +6,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.hotline1022.gateway.inquiry.Channel;
 
 /**
@@ -56,7 +58,9 @@ final class OutboxQueries {
       )
       select hotline_append_events(array['reply.failed'], array[$2::bigint], array[$3::text], array[$4::jsonb]) from done""";
 
-  private static final String BACKLOG = "select count(*) from outbox where status = 'pending'";
+  private static final String BACKLOG = """
+      select channel, count(*) as n, extract(epoch from now() - min(created_at))::float8 as oldest
+      from outbox where status = 'pending' group by channel""";
 
   /** A claimed row; {@code channel} is null when the stored channel names none we know. */
   record Claimed(OutboundReply reply, Channel channel, String channelTag, String department) {}
@@ -111,8 +115,23 @@ final class OutboxQueries {
         .map(rows -> rows.size() > 0);
   }
 
-  Future<Long> backlog() {
-    return pool.query(BACKLOG).execute().map(rows -> rows.iterator().next().getLong(0));
+  /** Pending rows by channel, and the oldest one's age in seconds. */
+  record Backlog(Map<Channel, Long> pending, double oldestSeconds) {}
+
+  Future<Backlog> backlog() {
+    return pool.query(BACKLOG).execute().map(rows -> {
+      Map<Channel, Long> pending = new EnumMap<>(Channel.class);
+      double oldest = 0;
+      for (var r : rows) {
+        oldest = Math.max(oldest, r.getDouble("oldest"));
+        try {
+          pending.put(Channel.of(r.getString("channel")), r.getLong("n"));
+        } catch (IllegalArgumentException e) {
+          // a row naming no known channel: not deliverable, not counted
+        }
+      }
+      return new Backlog(pending, oldest);
+    });
   }
 
   private static JsonObject event(Claimed c) {

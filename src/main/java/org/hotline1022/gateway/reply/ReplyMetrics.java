@@ -1,6 +1,7 @@
 package org.hotline1022.gateway.reply;
 
 import java.util.Locale;
+import java.util.Map;
 import org.hotline1022.gateway.inquiry.Channel;
 
 /**
@@ -19,8 +20,11 @@ public interface ReplyMetrics {
     }
   }
 
-  /** Pending outbox rows, as last counted by a dispatcher. */
-  void backlog(long pending);
+  /**
+   * Pending outbox rows of the whole database by channel (a channel missing from the map has none),
+   * and the age of the oldest pending row in seconds (0 when there is none), as last counted.
+   */
+  void backlog(Map<Channel, Long> pending, double oldestSeconds);
 
   /** One finished attempt. */
   void attempt(Channel channel, Outcome outcome);
@@ -30,7 +34,7 @@ public interface ReplyMetrics {
 
   ReplyMetrics NOOP = new ReplyMetrics() {
     @Override
-    public void backlog(long pending) {}
+    public void backlog(Map<Channel, Long> pending, double oldestSeconds) {}
 
     @Override
     public void attempt(Channel channel, Outcome outcome) {}

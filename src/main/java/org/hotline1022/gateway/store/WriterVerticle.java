@@ -55,7 +55,7 @@ public final class WriterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = db.pool(vertx, "hotline-writer", config.parallelBatches(), false);
-    metrics.queueDepth(() -> depth);
+    metrics.queueDepth(() -> depth, config.queueCapacity());
     consumer = vertx.eventBus().localConsumer(WriterProtocol.ADDRESS, this::onSubmission);
     return consumer.completion();
   }
@@ -155,6 +155,7 @@ public final class WriterVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    LOG.info("writer draining [queued: {}, batchesInFlight: {}]", queue.size(), inFlight);
     Future<?> unregister = consumer == null ? Future.succeededFuture() : consumer.unregister();
     drained = Promise.promise();
     if (inFlight == 0 && queue.isEmpty()) {

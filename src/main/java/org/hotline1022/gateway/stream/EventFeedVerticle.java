@@ -47,6 +47,8 @@ public final class EventFeedVerticle extends VerticleBase {
     vertx.eventBus().registerCodec(new LocalCodec<>(FeedBatch.class));
   }
 
+  private boolean stopping;
+
   @Override
   public Future<?> start() {
     delivery = new DeliveryOptions().setLocalOnly(true).setCodecName(new LocalCodec<>(FeedBatch.class).name());
@@ -62,7 +64,11 @@ public final class EventFeedVerticle extends VerticleBase {
           }
           read();
         });
-    subscriber.closeHandler(v -> LOG.warn("event feed lost its LISTEN connection; reconnecting"));
+    subscriber.closeHandler(v -> {
+      if (!stopping) { // closed by stop(): not a lost connection
+        LOG.warn("event feed lost its LISTEN connection; reconnecting");
+      }
+    });
     vertx.setPeriodic(pollMs, id -> read());
     // live from the current end of the log: history is served by 'since' replays, not pushed
     return pool.query("select coalesce(max(seq), 0) from event").execute()
@@ -109,6 +115,7 @@ public final class EventFeedVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopping = true;
     return subscriber.close().eventually(() -> pool.close());
   }
 }

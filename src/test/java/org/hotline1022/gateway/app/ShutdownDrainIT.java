@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ShutdownDrainIT {
   @TempDir
   Path dataDir;
+  private static volatile boolean stopping;
 
   @Test
   void stoppingUnderLoadLosesNothingThatWasAcknowledged() throws Exception {
@@ -29,12 +30,15 @@ class ShutdownDrainIT {
     AtomicInteger seq = new AtomicInteger();
     AtomicInteger running = new AtomicInteger(32);
     Promise<Void> done = Promise.promise();
-    long end = System.currentTimeMillis() + 3000;
+    // loops run until the stop refuses them (or 60 s); the stop comes once load is established, however slow the machine
+    long end = System.currentTimeMillis() + 60_000;
     for (int c = 0; c < 32; c++) {
       loop(client, outcome, seq, end, running, done);
     }
-    Thread.sleep(1200);
+    org.hotline1022.gateway.support.Eventually.until(Duration.ofSeconds(30), "60 acknowledged submissions",
+        () -> outcome.values().stream().filter(s -> s == 201).count() >= 60);
     long started = System.nanoTime();
+    stopping = true;
     gw.gateway.stop().await();
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     done.future().await();
@@ -71,8 +75,10 @@ class ShutdownDrainIT {
     client.post("/api/v1/web/inquiries").putHeader("Content-Type", "application/json")
         .sendBuffer(new JsonObject().put("text", "Hỏi về giấy phép lái xe " + id).put("submissionId", id).toBuffer())
         .onComplete(ar -> {
-          outcome.put(id, ar.succeeded() ? ar.result().statusCode() : -1);
-          loop(client, outcome, seq, end, running, done);
+          int status = ar.succeeded() ? ar.result().statusCode() : -1;
+          outcome.put(id, status);
+          // once the gateway is stopping, a refused connection ends this client
+          loop(client, outcome, seq, stopping && status == -1 ? 0 : end, running, done);
         });
   }
 }
