@@ -143,9 +143,12 @@ public final class WebhookRoutes {
       LOG.error("webhook delivery refused by the store [channel: {}]", p.channel().tag());
       answer(ctx, 422, "unstorable");
     } else if (failure instanceof IntakeException e) {
+      // Zalo does not retry a 503 and Facebook gives up: reconciliation reads it back once the store is back
+      ReconcileVerticle.refused(ctx.vertx(), p.channel());
       unavailable(ctx, e.reason().tag());
     } else {
       LOG.error("webhook delivery failed unexpectedly [channel: {}]", p.channel().tag(), failure);
+      ReconcileVerticle.refused(ctx.vertx(), p.channel());
       unavailable(ctx, "error");
     }
   }
