@@ -126,7 +126,10 @@ public final class ReconcileVerticle extends VerticleBase {
     }
     reconciler.run(reader, since).onComplete(ar -> {
       running.remove(channel);
-      if (ar.succeeded() && ar.result().outcome() == RunOutcome.OK) {
+      RunOutcome outcome = ar.succeeded() ? ar.result().outcome() : RunOutcome.UNREACHABLE;
+      if (outcome == RunOutcome.NO_ACCESS_TOKEN || outcome == RunOutcome.NOT_CONFIGURED) {
+        marks.remove(channel); // retrying every few seconds cannot help; the scheduled runs keep reporting it
+      } else if (outcome == RunOutcome.OK) {
         Mark now = marks.get(channel);
         if (now != null && now.last().isBefore(started)) {
           marks.remove(channel);

@@ -80,7 +80,9 @@ public final class Reconciler {
     if (r.recovered() > 0) {
       metrics.recovered(reader.channel(), r.recovered());
     }
-    if (r.outcome() == RunOutcome.OK || r.outcome() == RunOutcome.LOCKED) {
+    if (r.outcome() == RunOutcome.NOT_CONFIGURED) {
+      LOG.debug("reconciliation not configured [channel: {}]", reader.channel().tag());
+    } else if (r.outcome() == RunOutcome.OK || r.outcome() == RunOutcome.LOCKED) {
       LOG.info("reconciliation run [channel: {}, outcome: {}, fetched: {}, recovered: {}]", reader.channel().tag(), r.outcome().tag(),
           r.fetched(), r.recovered());
     } else {
