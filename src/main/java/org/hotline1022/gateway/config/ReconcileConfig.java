@@ -17,6 +17,7 @@ import java.util.Map;
  * @param maxResponseBytes a read-API answer larger than this is refused (counted, nothing taken from it)
  * @param requestTimeoutMs each read-API request
  * @param facebookPageId the Page whose conversations are read; empty: no Facebook reconciliation
+ * @param zaloOaId the OA's id; optional: tells the OA's rows from the users' when the API omits {@code src}
  * @param zaloAccessToken a static OA access token (HOTLINE_ZALO_ACCESS_TOKEN), until a token store
  *     exists; empty: Zalo runs fail with {@code no_access_token}
  */
@@ -31,6 +32,7 @@ public record ReconcileConfig(
     int maxResponseBytes,
     int requestTimeoutMs,
     String facebookPageId,
+    String zaloOaId,
     String zaloAccessToken) {
 
   public static final String ZALO_ACCESS_TOKEN_ENV = "HOTLINE_ZALO_ACCESS_TOKEN";
@@ -39,13 +41,14 @@ public record ReconcileConfig(
   public static ReconcileConfig fromYaml(String yaml, Map<String, String> env) {
     ConfigTree.Section s = ConfigTree.parse(yaml, env).section("webhooks.reconcile");
     ConfigTree.Section fb = ConfigTree.parse(yaml, env).section("webhooks.facebook");
+    ConfigTree.Section zalo = ConfigTree.parse(yaml, env).section("webhooks.zalo");
     String token = env.get(ZALO_ACCESS_TOKEN_ENV);
     return new ReconcileConfig(s.bool("enabled", true), s.integer("intervalSeconds", 600, 1, 86_400),
         s.number("outageCheckMs", 5000, 50, 600_000), s.integer("lookbackMinutes", 1440, 1, 43_200),
         s.integer("maxConversations", 50, 1, 10_000), s.integer("maxMessages", 500, 1, 100_000),
         s.integer("pageSize", 25, 1, 100), s.integer("maxResponseBytes", 2 << 20, 1024, 64 << 20),
         s.integer("requestTimeoutMs", 10_000, 100, 120_000), fb.string("pageId", "").strip(),
-        token == null ? "" : token.strip());
+        zalo.string("oaId", "").strip(), token == null ? "" : token.strip());
   }
 
   @Override

@@ -35,6 +35,8 @@ public final class ReadApiFake {
   /** A message the platform holds. {@code fromCitizen} false: the Page's or the OA's own. */
   public record Held(String id, String user, boolean fromCitizen, String text, Instant at) {}
 
+  /** Leave {@code src} out of Zalo rows, as a 2026 live answer did (the docs have it). */
+  public volatile boolean omitSrc;
   private final Map<String, List<Held>> facebook = new LinkedHashMap<>();
   private final Map<String, List<Held>> zalo = new LinkedHashMap<>();
 
@@ -116,8 +118,12 @@ public final class ReadApiFake {
         .put("to", new JsonObject().put("data", new JsonArray().add(to))).put("message", h.text());
   }
 
-  private static JsonObject zaloItem(Held h) {
-    return new JsonObject().put("src", h.fromCitizen() ? 1 : 0).put("time", h.at().toEpochMilli()).put("type", "text")
+  private JsonObject zaloItem(Held h) {
+    JsonObject row = new JsonObject();
+    if (!omitSrc) {
+      row.put("src", h.fromCitizen() ? 1 : 0);
+    }
+    return row.put("time", h.at().toEpochMilli()).put("type", "text")
         .put("message", h.text()).put("message_id", h.id()).put("from_id", h.fromCitizen() ? h.user() : OA_ID)
         .put("to_id", h.fromCitizen() ? OA_ID : h.user()).put("from_display_name", h.fromCitizen() ? "Người dân" : "OA 1022");
   }

@@ -81,7 +81,7 @@ class ReconcilerTest {
 
   ReconcileConfig config(int maxConversations, int maxMessages, int pageSize, int maxBytes) {
     return new ReconcileConfig(true, 600, 1000, 60, maxConversations, maxMessages, pageSize, maxBytes, 2000, ReadApiFake.PAGE_ID,
-        "zalo-token");
+        "", "zalo-token");
   }
 
   WebhookConfig webhooks() {
@@ -211,6 +211,21 @@ class ReconcilerTest {
     assertThat(fake.calls).allSatisfy(c -> assertThat(c.headers().get("access_token")).isEqualTo("zalo-token"));
     // 19-digit ids travel as written, never through a double
     assertThat(fake.calls).anySatisfy(c -> assertThat(c.query()).contains("8100000000000000000"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", ReadApiFake.OA_ID})
+  void zaloRowsWithoutSrcAreToldApartByTheOaId(String configuredOaId) {
+    fake.reads.omitSrc = true;
+    for (int u = 0; u < 3; u++) {
+      String user = "810000000000000000" + u;
+      fake.reads.zalo(user, "zn" + u, true, "Hỏi về hộ nghèo " + u, ago(30 - u));
+      fake.reads.zalo(user, "znoa" + u, false, "OA trả lời", ago(29 - u));
+    }
+    ReconcileConfig c = new ReconcileConfig(true, 600, 1000, 60, 50, 500, 25, 1 << 20, 2000, ReadApiFake.PAGE_ID, configuredOaId, "t");
+    Reconciler.Result r = run(zalo(c));
+    assertThat(r.outcome()).isEqualTo(RunOutcome.OK);
+    assertThat(submitted).extracting(Inbound::externalId).containsExactlyInAnyOrder("zn0", "zn1", "zn2");
   }
 
   static Stream<Arguments> hostileFacebook() {
@@ -354,7 +369,7 @@ class ReconcilerTest {
   void aSlowReadApiTimesOut() {
     fake.reads.zalo("8100000000000000001", "zslow", true, "Chậm", ago(5));
     fake.readDelayMs = 3000;
-    ReconcileConfig c = new ReconcileConfig(true, 600, 1000, 60, 50, 500, 25, 1 << 20, 300, ReadApiFake.PAGE_ID, "t");
+    ReconcileConfig c = new ReconcileConfig(true, 600, 1000, 60, 50, 500, 25, 1 << 20, 300, ReadApiFake.PAGE_ID, "", "t");
     assertThat(run(zalo(c)).outcome()).isEqualTo(RunOutcome.TIMEOUT);
     assertThat(submitted).isEmpty();
   }

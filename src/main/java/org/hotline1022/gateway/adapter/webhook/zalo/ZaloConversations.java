@@ -94,7 +94,7 @@ public final class ZaloConversations implements PlatformReader {
   /** Pages of the OA's recent chats, newest first, until one is older than the window. */
   private Future<Void> recent(Run run, int offset) {
     return get(run, "/v2.0/oa/listrecentchat", "{\"offset\":" + offset + ",\"count\":" + PAGE + "}").compose(root -> {
-      List<ZaloReadPayloads.Item> items = ZaloReadPayloads.items(root);
+      List<ZaloReadPayloads.Item> items = ZaloReadPayloads.items(root, oaId(), null);
       boolean older = false;
       for (ZaloReadPayloads.Item item : items) {
         if (item.time().isBefore(run.since)) {
@@ -124,7 +124,7 @@ public final class ZaloConversations implements PlatformReader {
     String data = "{\"user_id\":" + userId(user) + ",\"offset\":" + offset + ",\"count\":" + PAGE + "}";
     return get(run, "/v2.0/oa/conversation", data).compose(root -> {
       boolean older = false;
-      for (ZaloReadPayloads.Item item : ZaloReadPayloads.items(root)) {
+      for (ZaloReadPayloads.Item item : ZaloReadPayloads.items(root, oaId(), user)) {
         if (item.time().isBefore(run.since)) {
           older = true;
           break;
@@ -138,6 +138,10 @@ public final class ZaloConversations implements PlatformReader {
       boolean more = !older && size(root) >= PAGE && run.out.size() + taken.size() < config.maxMessages() && !run.exhausted();
       return more ? conversation(run, user, offset + PAGE, taken) : Future.succeededFuture();
     });
+  }
+
+  private String oaId() {
+    return config.zaloOaId().isEmpty() ? null : config.zaloOaId();
   }
 
   private static void keep(Run run, List<Inbound> taken) {
@@ -156,7 +160,7 @@ public final class ZaloConversations implements PlatformReader {
         return Future.failedFuture(new ReadApiException(error, "Zalo answered " + answer.status()));
       }
       try {
-        ZaloReadPayloads.items(answer.body()); // validates the envelope before anything is taken from it
+        ZaloReadPayloads.items(answer.body(), null, null); // validates the envelope before anything is taken from it
         return Future.succeededFuture(answer.body());
       } catch (MalformedPayload e) {
         return Future.failedFuture(new ReadApiException(RunOutcome.MALFORMED, "not a Zalo answer: " + e.getMessage()));
