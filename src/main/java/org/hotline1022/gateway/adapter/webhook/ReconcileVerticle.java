@@ -73,7 +73,7 @@ public final class ReconcileVerticle extends VerticleBase {
     this.zaloAccessToken = zaloAccessToken;
   }
 
-  /** What the webhook routes call when they answer 503: from any event loop, never blocks. */
+  /** What the webhook routes call when they answer 503 (throttled by the caller): any event loop, never blocks. */
   public static void refused(Vertx vertx, Channel channel) {
     vertx.eventBus().publish(REFUSED, channel.tag(), new DeliveryOptions().setLocalOnly(true));
   }
