@@ -118,8 +118,8 @@ public final class Gateway {
   /** Facebook and Zalo reconciliation (docs/webhooks.md); the run lock is a Postgres advisory lock. */
   private ReconcileVerticle reconciliation(Services s, GatewayMetrics metrics) {
     String zaloToken = config.reconcile().zaloAccessToken();
-    return new ReconcileVerticle(config.reconcile(), config.webhooks(), new Intake(vertx, triage, metrics, config.writer().ackTimeoutMs()),
-        vx -> new PgRunLock(s.db().pool(vx, "hotline-reconcile-lock", 2, false)), readiness, new MicrometerReconcileMetrics(registry),
+    return new ReconcileVerticle(config.reconcile(), config.webhooks(),
+        new Intake(vertx, triage, GatewayMetrics.NOOP, config.writer().ackTimeoutMs()), metrics, vx -> new PgRunLock(s.db().pool(vx, "hotline-reconcile-lock", 2, false)), readiness, new MicrometerReconcileMetrics(registry),
         // until a Zalo token store exists: a static token from the environment, or every Zalo run ends no_access_token
         () -> zaloToken.isEmpty() ? Future.failedFuture("no Zalo OA access token") : Future.succeededFuture(zaloToken));
   }

@@ -25,6 +25,7 @@ import org.hotline1022.gateway.health.Readiness;
 import org.hotline1022.gateway.inquiry.Channel;
 import org.hotline1022.gateway.intake.Intake;
 import org.hotline1022.gateway.intake.RunLock;
+import org.hotline1022.gateway.metrics.GatewayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,7 @@ public final class ReconcileVerticle extends VerticleBase {
   private final ReconcileConfig config;
   private final WebhookConfig webhooks;
   private final Intake intake;
+  private final GatewayMetrics gatewayMetrics;
   private final Function<Vertx, RunLock> locks;
   private final Readiness readiness;
   private final ReconcileMetrics metrics;
@@ -62,11 +64,16 @@ public final class ReconcileVerticle extends VerticleBase {
   private List<PlatformReader> readers;
   private MessageConsumer<String> consumer;
 
-  public ReconcileVerticle(ReconcileConfig config, WebhookConfig webhooks, Intake intake, Function<Vertx, RunLock> locks,
-      Readiness readiness, ReconcileMetrics metrics, Supplier<Future<String>> zaloAccessToken) {
+  /**
+   * @param intake an intake without its own meters: a scheduled run re-reads hundreds of stored messages,
+   *     which must not show as replays absorbed; {@code gatewayMetrics} counts only what a run stored
+   */
+  public ReconcileVerticle(ReconcileConfig config, WebhookConfig webhooks, Intake intake, GatewayMetrics gatewayMetrics,
+      Function<Vertx, RunLock> locks, Readiness readiness, ReconcileMetrics metrics, Supplier<Future<String>> zaloAccessToken) {
     this.config = config;
     this.webhooks = webhooks;
     this.intake = intake;
+    this.gatewayMetrics = gatewayMetrics;
     this.locks = locks;
     this.readiness = readiness;
     this.metrics = metrics;
@@ -83,7 +90,11 @@ public final class ReconcileVerticle extends VerticleBase {
     client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(config.requestTimeoutMs()), new PoolOptions().setHttp1MaxSize(2));
     ReadApi api = new ReadApi(vertx, client, config.maxResponseBytes(), config.requestTimeoutMs());
     readers = List.of(new FacebookConversations(webhooks, config, api), new ZaloConversations(webhooks, config, api, zaloAccessToken));
-    reconciler = new Reconciler(locks.apply(vertx), intake::submit, metrics);
+    reconciler = new Reconciler(locks.apply(vertx), in -> intake.submit(in).onSuccess(r -> {
+      if (!r.duplicate()) {
+        gatewayMetrics.received(in.channel(), "stored");
+      }
+    }), metrics);
     for (PlatformReader r : readers) {
       LOG.info("reconciliation [channel: {}, configured: {}, intervalSeconds: {}]", r.channel().tag(), r.configured(),
           config.intervalSeconds());
