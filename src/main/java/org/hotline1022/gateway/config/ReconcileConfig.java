@@ -16,7 +16,7 @@ import java.util.Map;
  * @param pageSize Graph page size for conversations and their messages (Zalo pages are 10, fixed)
  * @param maxResponseBytes a read-API answer larger than this is refused (counted, nothing taken from it)
  * @param requestTimeoutMs each read-API request
- * @param facebookPageId the Page whose conversations are read; empty: no Facebook reconciliation
+ * @param facebookPageId the Page whose conversations are read; empty: asked of Graph ({@code /me} with the Page token)
  * @param zaloOaId the OA's id; optional: tells the OA's rows from the users' when the API omits {@code src}
  * @param zaloAccessToken a static OA access token (HOTLINE_ZALO_ACCESS_TOKEN), until a token store
  *     exists; empty: Zalo runs fail with {@code no_access_token}

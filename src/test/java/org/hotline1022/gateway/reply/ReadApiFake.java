@@ -50,11 +50,14 @@ public final class ReadApiFake {
 
   /** True when {@code path} is a read endpoint this fake plays. */
   public static boolean handles(String path) {
-    return path.equals(CONVERSATIONS_PATH) || path.equals(ZALO_RECENT_PATH) || path.equals(ZALO_CONVERSATION_PATH)
+    return path.equals("/v25.0/me") || path.equals(CONVERSATIONS_PATH) || path.equals(ZALO_RECENT_PATH) || path.equals(ZALO_CONVERSATION_PATH)
         || path.matches("/v25\\.0/t_[^/]+/messages");
   }
 
   public synchronized JsonObject answer(String path, MultiMap query) {
+    if (path.equals("/v25.0/me")) {
+      return new JsonObject().put("id", PAGE_ID).put("name", "Tổng đài 1022");
+    }
     if (path.equals(CONVERSATIONS_PATH)) {
       Matcher m = NESTED_LIMIT.matcher(String.valueOf(query.get("fields")));
       int nested = m.find() ? Integer.parseInt(m.group(1)) : 25;

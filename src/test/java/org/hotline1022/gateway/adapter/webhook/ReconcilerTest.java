@@ -175,6 +175,18 @@ class ReconcilerTest {
   }
 
   @Test
+  void withoutAConfiguredPageIdTheRunAsksGraphWhoThePageIs() {
+    facebookThreads();
+    ReconcileConfig c = new ReconcileConfig(true, 600, 1000, 60, 50, 500, 2, 1 << 20, 2000, "", "", "t");
+    PlatformReader reader = facebook(c);
+    assertThat(run(reader).outcome()).isEqualTo(RunOutcome.OK);
+    assertThat(stored).hasSize(11);
+    assertThat(submitted).noneMatch(i -> i.externalId().startsWith("m_page"));
+    assertThat(run(reader).outcome()).isEqualTo(RunOutcome.OK);
+    assertThat(fake.count("/v25.0/me")).as("asked once").isEqualTo(1);
+  }
+
+  @Test
   void aFacebookRunStopsAtItsBounds() {
     facebookThreads();
     Reconciler.Result r = run(facebook(config(2, 500, 2, 1 << 20)));

@@ -48,9 +48,12 @@ public final class FacebookConversations implements PlatformReader {
     return Channel.FACEBOOK;
   }
 
+  /** The Page's id: configured, else asked once of Graph ({@code /me} with a Page token is the Page). */
+  private String pageId;
+
   @Override
   public boolean configured() {
-    return !webhooks.facebookPageToken().isEmpty() && !config.facebookPageId().isEmpty();
+    return !webhooks.facebookPageToken().isEmpty();
   }
 
   /** What one run has read so far, and its budget. */
@@ -72,15 +75,31 @@ public final class FacebookConversations implements PlatformReader {
   @Override
   public Future<Fetched> fetch(Instant since) {
     Run run = new Run(since);
-    return conversations(run, null)
+    return pageId(run).compose(id -> conversations(run, null))
         .transform(ar -> Future.succeededFuture(new Fetched(run.out, ar.failed() ? asRead(ar.cause()) : null)));
   }
 
+  private Future<String> pageId(Run run) {
+    if (pageId == null && !config.facebookPageId().isEmpty()) {
+      pageId = config.facebookPageId();
+    }
+    if (pageId != null) {
+      return Future.succeededFuture(pageId);
+    }
+    return get(run, base() + "/me?fields=id", root -> {
+      String id = str(root, "id");
+      if (id == null) {
+        throw new MalformedPayload("no id");
+      }
+      return id;
+    }).onSuccess(id -> pageId = id);
+  }
+
   private Future<Void> conversations(Run run, String after) {
-    String url = base() + "/" + enc(config.facebookPageId()) + "/conversations?platform=messenger&limit=" + config.pageSize()
+    String url = base() + "/" + enc(pageId) + "/conversations?platform=messenger&limit=" + config.pageSize()
         + "&fields=" + enc("id,updated_time,messages.limit(" + config.pageSize() + "){" + MESSAGE_FIELDS + "}")
         + (after == null ? "" : "&after=" + enc(after));
-    return get(run, url, root -> FacebookReadPayloads.conversations(root, config.facebookPageId())).compose(page -> {
+    return get(run, url, root -> FacebookReadPayloads.conversations(root, pageId)).compose(page -> {
       Future<Void> chain = Future.succeededFuture();
       boolean older = false;
       for (FacebookReadPayloads.Conversation c : page.items()) {
@@ -117,7 +136,7 @@ public final class FacebookConversations implements PlatformReader {
     if (!older && page.after() != null && run.out.size() + taken.size() < config.maxMessages() && !run.full()) {
       String url = base() + "/" + enc(conversationId) + "/messages?limit=" + config.pageSize() + "&fields=" + enc(MESSAGE_FIELDS)
           + "&after=" + enc(page.after());
-      return get(run, url, root -> FacebookReadPayloads.messages(root, config.facebookPageId()))
+      return get(run, url, root -> FacebookReadPayloads.messages(root, pageId))
           .compose(next -> messages(run, conversationId, next, taken))
           .onFailure(e -> keep(run, taken)); // what was read before the error still counts
     }
