@@ -328,6 +328,23 @@ class ReconcilerTest {
   }
 
   @Test
+  void aHugePageWithinTheByteCapIsTakenOnlyUpToTheRunsBounds() {
+    io.vertx.core.json.JsonArray conversations = new io.vertx.core.json.JsonArray();
+    for (int t = 0; t < 3000; t++) {
+      String at = "2099-01-01T00:00:00+0000";
+      conversations.add(new JsonObject().put("id", "t_" + t).put("updated_time", at).put("messages", new JsonObject()
+          .put("data", new io.vertx.core.json.JsonArray().add(new JsonObject().put("id", "m_huge_" + t).put("created_time", at)
+              .put("from", new JsonObject().put("id", "25" + t)).put("message", "tin " + t)))));
+    }
+    fake.next(ReadApiFake.CONVERSATIONS_PATH, 200, new JsonObject().put("data", conversations)
+        .put("paging", new JsonObject().put("cursors", new JsonObject().put("after", "x")).put("next", "https://graph/next")));
+    Reconciler.Result r = run(facebook(config(40, 30, 25, 2 << 20)));
+    assertThat(r.outcome()).isEqualTo(RunOutcome.OK);
+    assertThat(submitted).hasSize(30);
+    assertThat(fake.count(ReadApiFake.CONVERSATIONS_PATH)).as("no next page once the bounds are reached").isEqualTo(1);
+  }
+
+  @Test
   void aFailureOnALaterPageKeepsTheWholeMessagesReadBeforeItAndTheNextRunTheRest() {
     facebookThreads();
     fake.nextAsUsual(ReadApiFake.CONVERSATIONS_PATH).nextRaw(ReadApiFake.CONVERSATIONS_PATH, 500, "down");
