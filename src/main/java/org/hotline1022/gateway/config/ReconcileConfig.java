@@ -20,6 +20,7 @@ import java.util.Map;
  * @param zaloOaId the OA's id; optional: tells the OA's rows from the users' when the API omits {@code src}
  * @param zaloAccessToken a static OA access token (HOTLINE_ZALO_ACCESS_TOKEN), until a token store
  *     exists; empty: Zalo runs fail with {@code no_access_token}
+ * @param facebookComments also read the Page feed's comments (needs Graph read permissions on the feed)
  */
 public record ReconcileConfig(
     boolean enabled,
@@ -33,7 +34,8 @@ public record ReconcileConfig(
     int requestTimeoutMs,
     String facebookPageId,
     String zaloOaId,
-    String zaloAccessToken) {
+    String zaloAccessToken,
+    boolean facebookComments) {
 
   public static final String ZALO_ACCESS_TOKEN_ENV = "HOTLINE_ZALO_ACCESS_TOKEN";
 
@@ -48,13 +50,13 @@ public record ReconcileConfig(
         s.integer("maxConversations", 50, 1, 10_000), s.integer("maxMessages", 500, 1, 100_000),
         s.integer("pageSize", 25, 1, 100), s.integer("maxResponseBytes", 2 << 20, 1024, 64 << 20),
         s.integer("requestTimeoutMs", 10_000, 100, 120_000), fb.string("pageId", "").strip(),
-        zalo.string("oaId", "").strip(), token == null ? "" : token.strip());
+        zalo.string("oaId", "").strip(), token == null ? "" : token.strip(), s.bool("facebookComments", false));
   }
 
   @Override
   public String toString() {
     return "ReconcileConfig[enabled=" + enabled + ", intervalSeconds=" + intervalSeconds + ", lookbackMinutes=" + lookbackMinutes
-        + ", maxConversations=" + maxConversations + ", maxMessages=" + maxMessages + ", facebookPageId="
+        + ", facebookComments=" + facebookComments + ", maxConversations=" + maxConversations + ", maxMessages=" + maxMessages + ", facebookPageId="
         + (facebookPageId.isEmpty() ? "unset" : "set") + ", zaloAccessToken=" + (zaloAccessToken.isEmpty() ? "unset" : "set") + "]";
   }
 }

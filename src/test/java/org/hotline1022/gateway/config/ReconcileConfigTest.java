@@ -19,6 +19,7 @@ class ReconcileConfigTest {
     assertThat(c.maxMessages()).isEqualTo(500);
     assertThat(c.facebookPageId()).isEmpty();
     assertThat(c.zaloAccessToken()).isEmpty();
+    assertThat(c.facebookComments()).isFalse();
   }
 
   @Test

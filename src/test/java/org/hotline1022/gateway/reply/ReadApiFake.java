@@ -27,6 +27,7 @@ public final class ReadApiFake {
   public static final String PAGE_ID = "111111111111111";
   public static final String OA_ID = "3886132808788086451";
   public static final String CONVERSATIONS_PATH = "/v25.0/" + PAGE_ID + "/conversations";
+  public static final String FEED_PATH = "/v25.0/" + PAGE_ID + "/feed";
   public static final String ZALO_RECENT_PATH = "/v2.0/oa/listrecentchat";
   public static final String ZALO_CONVERSATION_PATH = "/v2.0/oa/conversation";
   private static final DateTimeFormatter GRAPH_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssZ").withZone(ZoneOffset.UTC);
@@ -39,6 +40,12 @@ public final class ReadApiFake {
   public volatile boolean omitSrc;
   private final Map<String, List<Held>> facebook = new LinkedHashMap<>();
   private final Map<String, List<Held>> zalo = new LinkedHashMap<>();
+  private final Map<String, List<Held>> posts = new LinkedHashMap<>();
+
+  /** A comment on Page post {@code postId} ({@code <page>_<post>}); {@code fromCitizen} false: the Page's own. */
+  public synchronized void comment(String postId, String commentId, String from, boolean fromCitizen, String text, Instant at) {
+    posts.computeIfAbsent(postId, k -> new ArrayList<>()).add(new Held(commentId, from, fromCitizen, text, at));
+  }
 
   public synchronized void facebook(String psid, String mid, boolean fromCitizen, String text, Instant at) {
     facebook.computeIfAbsent(psid, k -> new ArrayList<>()).add(new Held(mid, psid, fromCitizen, text, at));
@@ -50,7 +57,8 @@ public final class ReadApiFake {
 
   /** True when {@code path} is a read endpoint this fake plays. */
   public static boolean handles(String path) {
-    return path.equals("/v25.0/me") || path.equals(CONVERSATIONS_PATH) || path.equals(ZALO_RECENT_PATH) || path.equals(ZALO_CONVERSATION_PATH)
+    return path.equals("/v25.0/me") || path.equals(CONVERSATIONS_PATH) || path.equals(FEED_PATH)
+        || path.matches("/v25\\.0/[0-9]+_[0-9]+/comments") || path.equals(ZALO_RECENT_PATH) || path.equals(ZALO_CONVERSATION_PATH)
         || path.matches("/v25\\.0/t_[^/]+/messages");
   }
 
@@ -72,6 +80,27 @@ public final class ReadApiFake {
             .put("messages", graphPage(newestFirst(ms), 0, nested, this::graphMessage)));
       }
       return paged(data, from, limit, threads.size());
+    }
+    if (path.equals(FEED_PATH)) {
+      Matcher m = Pattern.compile("comments\\.limit\\((\\d+)\\)").matcher(String.valueOf(query.get("fields")));
+      int nested = m.find() ? Integer.parseInt(m.group(1)) : 25;
+      List<Map.Entry<String, List<Held>>> all = new ArrayList<>(posts.entrySet());
+      all.sort(Comparator.comparing((Map.Entry<String, List<Held>> e) -> latest(e.getValue()).at()).reversed());
+      int from = cursor(query.get("after"));
+      int limit = Integer.parseInt(query.get("limit") == null ? "25" : query.get("limit"));
+      JsonArray data = new JsonArray();
+      for (int i = from; i < Math.min(all.size(), from + limit); i++) {
+        String postId = all.get(i).getKey();
+        data.add(new JsonObject().put("id", postId).put("updated_time", GRAPH_TIME.format(latest(all.get(i).getValue()).at()))
+            .put("permalink_url", "https://www.facebook.com/" + postId)
+            .put("comments", graphPage(newestFirst(all.get(i).getValue()), 0, nested, this::graphComment)));
+      }
+      return paged(data, from, limit, all.size());
+    }
+    if (path.endsWith("/comments")) {
+      String postId = path.substring("/v25.0/".length(), path.length() - "/comments".length());
+      int limit = Integer.parseInt(query.get("limit") == null ? "25" : query.get("limit"));
+      return graphPage(newestFirst(posts.getOrDefault(postId, List.of())), cursor(query.get("after")), limit, this::graphComment);
     }
     if (path.startsWith("/v25.0/t_")) {
       String psid = path.substring("/v25.0/t_".length(), path.length() - "/messages".length());
@@ -119,6 +148,12 @@ public final class ReadApiFake {
     JsonObject to = h.fromCitizen() ? new JsonObject().put("id", PAGE_ID) : new JsonObject().put("id", h.user());
     return new JsonObject().put("id", h.id()).put("created_time", GRAPH_TIME.format(h.at())).put("from", from)
         .put("to", new JsonObject().put("data", new JsonArray().add(to))).put("message", h.text());
+  }
+
+  private JsonObject graphComment(Held h) {
+    JsonObject from = h.fromCitizen() ? new JsonObject().put("id", h.user()).put("name", "Người dân") : new JsonObject().put("id", PAGE_ID)
+        .put("name", "Tổng đài 1022");
+    return new JsonObject().put("id", h.id()).put("created_time", GRAPH_TIME.format(h.at())).put("from", from).put("message", h.text());
   }
 
   private JsonObject zaloItem(Held h) {

@@ -52,6 +52,8 @@ public final class ReadApi {
   }
 
   private void read(HttpClientResponse resp, Promise<Answer> done) {
+    // first: a reset of our own (refused status, too large, timed out) must not be logged as an error
+    resp.exceptionHandler(e -> done.tryFail(new ReadApiException(RunOutcome.UNREACHABLE, "answer broken off")));
     int status = resp.statusCode();
     if (status >= 500 || status == 429) {
       done.tryFail(new ReadApiException(status == 429 ? RunOutcome.RATE_LIMITED : RunOutcome.HTTP_5XX, "HTTP " + status));
@@ -63,7 +65,6 @@ public final class ReadApi {
       return;
     }
     Buffer body = Buffer.buffer();
-    resp.exceptionHandler(e -> done.tryFail(new ReadApiException(RunOutcome.UNREACHABLE, "answer broken off")));
     resp.handler(chunk -> {
       if (body.length() + chunk.length() > maxBytes) {
         done.tryFail(new ReadApiException(RunOutcome.TOO_LARGE, "answer over " + maxBytes + " bytes"));

@@ -81,7 +81,7 @@ class ReconcilerTest {
 
   ReconcileConfig config(int maxConversations, int maxMessages, int pageSize, int maxBytes) {
     return new ReconcileConfig(true, 600, 1000, 60, maxConversations, maxMessages, pageSize, maxBytes, 2000, ReadApiFake.PAGE_ID,
-        "", "zalo-token");
+        "", "zalo-token", false);
   }
 
   WebhookConfig webhooks() {
@@ -177,13 +177,37 @@ class ReconcilerTest {
   @Test
   void withoutAConfiguredPageIdTheRunAsksGraphWhoThePageIs() {
     facebookThreads();
-    ReconcileConfig c = new ReconcileConfig(true, 600, 1000, 60, 50, 500, 2, 1 << 20, 2000, "", "", "t");
+    ReconcileConfig c = new ReconcileConfig(true, 600, 1000, 60, 50, 500, 2, 1 << 20, 2000, "", "", "t", false);
     PlatformReader reader = facebook(c);
     assertThat(run(reader).outcome()).isEqualTo(RunOutcome.OK);
     assertThat(stored).hasSize(11);
     assertThat(submitted).noneMatch(i -> i.externalId().startsWith("m_page"));
     assertThat(run(reader).outcome()).isEqualTo(RunOutcome.OK);
     assertThat(fake.count("/v25.0/me")).as("asked once").isEqualTo(1);
+  }
+
+  @Test
+  void withCommentsOnTheFeedsCitizensCommentsAreReadAsTheWebhookStoresThem() {
+    facebookThreads();
+    String post = ReadApiFake.PAGE_ID + "_444444444444444";
+    for (int i = 0; i < 5; i++) {
+      fake.reads.comment(post, "444444444444444_55500000000000" + i, "3333333333333" + i, true, "Đèn đường hỏng, bình luận " + i, ago(40 - i));
+    }
+    fake.reads.comment(post, "444444444444444_666", ReadApiFake.PAGE_ID, false, "Cảm ơn, đã chuyển", ago(30));
+    fake.reads.comment(ReadApiFake.PAGE_ID + "_1", "1_777", "33333333333339", true, "cũ", ago(500));
+    ReconcileConfig c = new ReconcileConfig(true, 600, 1000, 60, 50, 500, 2, 1 << 20, 2000, ReadApiFake.PAGE_ID, "", "t", true);
+    Reconciler.Result r = run(facebook(c));
+    assertThat(r.outcome()).isEqualTo(RunOutcome.OK);
+    List<Inbound> comments = submitted.stream().filter(i -> "comment".equals(i.facts().get("kind"))).toList();
+    assertThat(comments).extracting(Inbound::externalId).containsExactly("444444444444444_555000000000000",
+        "444444444444444_555000000000001", "444444444444444_555000000000002", "444444444444444_555000000000003",
+        "444444444444444_555000000000004");
+    Inbound first = comments.get(0);
+    assertThat(first.contact().address()).isEqualTo("33333333333330");
+    assertThat(first.threadKey()).isEqualTo("33333333333330");
+    assertThat(first.facts()).containsEntry("post_id", post).containsEntry("parent_id", post).containsEntry("page_id", ReadApiFake.PAGE_ID);
+    assertThat(fake.count("/v25.0/" + post + "/comments")).as("later comment pages").isEqualTo(2);
+    assertThat(stored).hasSize(11 + 5);
   }
 
   @Test
@@ -234,7 +258,7 @@ class ReconcilerTest {
       fake.reads.zalo(user, "zn" + u, true, "Hỏi về hộ nghèo " + u, ago(30 - u));
       fake.reads.zalo(user, "znoa" + u, false, "OA trả lời", ago(29 - u));
     }
-    ReconcileConfig c = new ReconcileConfig(true, 600, 1000, 60, 50, 500, 25, 1 << 20, 2000, ReadApiFake.PAGE_ID, configuredOaId, "t");
+    ReconcileConfig c = new ReconcileConfig(true, 600, 1000, 60, 50, 500, 25, 1 << 20, 2000, ReadApiFake.PAGE_ID, configuredOaId, "t", false);
     Reconciler.Result r = run(zalo(c));
     assertThat(r.outcome()).isEqualTo(RunOutcome.OK);
     assertThat(submitted).extracting(Inbound::externalId).containsExactlyInAnyOrder("zn0", "zn1", "zn2");
@@ -398,7 +422,7 @@ class ReconcilerTest {
   void aSlowReadApiTimesOut() {
     fake.reads.zalo("8100000000000000001", "zslow", true, "Chậm", ago(5));
     fake.readDelayMs = 3000;
-    ReconcileConfig c = new ReconcileConfig(true, 600, 1000, 60, 50, 500, 25, 1 << 20, 300, ReadApiFake.PAGE_ID, "", "t");
+    ReconcileConfig c = new ReconcileConfig(true, 600, 1000, 60, 50, 500, 25, 1 << 20, 300, ReadApiFake.PAGE_ID, "", "t", false);
     assertThat(run(zalo(c)).outcome()).isEqualTo(RunOutcome.TIMEOUT);
     assertThat(submitted).isEmpty();
   }

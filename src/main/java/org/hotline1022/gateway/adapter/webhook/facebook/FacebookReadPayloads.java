@@ -41,8 +41,11 @@ final class FacebookReadPayloads {
   /** A conversation and the first page of its messages. */
   record Conversation(String id, Instant updated, Page<Message> messages) {}
 
-  /** A message of a conversation; {@code inbound} is null when it is the Page's own. */
+  /** A message of a conversation or a comment; {@code inbound} is null when it is the Page's own. */
   record Message(Instant createdAt, Inbound inbound) {}
+
+  /** A Page feed post and the first page of its comments (every level: {@code filter(stream)}). */
+  record Post(String id, Instant updated, String permalink, Page<Message> comments) {}
 
   static Page<Conversation> conversations(JsonObject root, String pageId) {
     List<Conversation> out = new ArrayList<>();
@@ -66,6 +69,68 @@ final class FacebookReadPayloads {
       }
     }
     return new Page<>(out, after(root));
+  }
+
+  static Page<Post> posts(JsonObject root, String pageId) {
+    List<Post> out = new ArrayList<>();
+    for (Object item : data(root)) {
+      if (item instanceof JsonObject p && str(p, "id") != null) {
+        Instant updated = time(str(p, "updated_time"));
+        String permalink = str(p, "permalink_url");
+        JsonObject comments = obj(p, "comments");
+        out.add(new Post(str(p, "id"), updated == null ? Instant.EPOCH : updated, permalink,
+            comments == null ? new Page<>(List.of(), null) : comments(comments, pageId, str(p, "id"), permalink)));
+      }
+    }
+    return new Page<>(out, after(root));
+  }
+
+  /**
+   * Comments of a post as the webhook's feed {@code comment}/{@code add} makes them: external id =
+   * comment {@code id} ({@code <post>_<comment>}, the webhook's {@code comment_id}), contact and
+   * thread key = {@code from.id}; the Page's own comments are skipped.
+   */
+  static Page<Message> comments(JsonObject root, String pageId, String postId, String permalink) {
+    List<Message> out = new ArrayList<>();
+    for (Object item : data(root)) {
+      Message m = item instanceof JsonObject o ? comment(o, pageId, postId, permalink) : null;
+      if (m != null) {
+        out.add(m);
+      }
+    }
+    return new Page<>(out, after(root));
+  }
+
+  private static Message comment(JsonObject c, String pageId, String postId, String permalink) {
+    String id = str(c, "id");
+    String from = str(obj(c, "from"), "id");
+    Instant at = time(str(c, "created_time"));
+    if (id == null || from == null || at == null) {
+      return null; // without from (a missing permission), the comment cannot be threaded to its author
+    }
+    if (from.equals(pageId)) {
+      return new Message(at, null);
+    }
+    Map<String, String> facts = new HashMap<>();
+    facts.put("kind", "comment");
+    facts.put("page_id", pageId);
+    facts.put("post_id", postId);
+    facts.put("parent_id", str(obj(c, "parent"), "id") != null ? str(obj(c, "parent"), "id") : postId);
+    facts.put("recovered", "reconcile");
+    if (permalink != null) {
+      facts.put("permalink_url", permalink);
+    }
+    List<Attachment> media = new ArrayList<>();
+    JsonObject attachment = obj(c, "attachment");
+    String type = str(attachment, "type");
+    if (type != null && type.contains("video")) {
+      media.add(new Attachment("video", "video", null, str(attachment, "url")));
+    } else if (str(obj(obj(attachment, "media"), "image"), "src") != null) {
+      media.add(new Attachment("photo", "image", null, str(obj(obj(attachment, "media"), "image"), "src")));
+    }
+    String text = c.getValue("message") instanceof String s ? s : "";
+    return new Message(at, new Inbound(Channel.FACEBOOK, id, at, Contact.of(from, str(obj(c, "from"), "name")), from, false, null, null,
+        text, media, c.encode(), facts));
   }
 
   private static JsonArray data(JsonObject root) {
