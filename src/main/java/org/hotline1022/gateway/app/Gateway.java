@@ -16,6 +16,8 @@ import org.hotline1022.gateway.agent.SessionCounts;
 import org.hotline1022.gateway.stream.EventFeedVerticle;
 import org.hotline1022.gateway.stream.StreamHead;
 import org.hotline1022.gateway.adapter.web.WebPortal;
+import org.hotline1022.gateway.adapter.webhook.MicrometerReconcileMetrics;
+import org.hotline1022.gateway.adapter.webhook.ReconcileVerticle;
 import org.hotline1022.gateway.config.GatewayConfig;
 import org.hotline1022.gateway.health.DatabaseProbeVerticle;
 import org.hotline1022.gateway.health.Readiness;
@@ -35,6 +37,7 @@ import org.hotline1022.gateway.reply.SmtpReplySender;
 import org.hotline1022.gateway.reply.WebReplySender;
 import org.hotline1022.gateway.reply.ZaloReplySender;
 import org.hotline1022.gateway.store.DatabaseVerticle;
+import org.hotline1022.gateway.store.PgRunLock;
 import org.hotline1022.gateway.store.WriterVerticle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,6 +113,8 @@ public final class Gateway {
                       new Intake(vertx, triage, metrics, config.writer().ackTimeoutMs()),
                       vx -> new org.hotline1022.gateway.store.PgMailCheckpoints(s.db().pool(vx, "mail-checkpoints", 1, false))),
                       new DeploymentOptions()))
+              .compose(m -> !config.reconcile().enabled() ? Future.succeededFuture("") : deploy(reconciliation(s, metrics),
+                  new DeploymentOptions()))
               .compose(p -> deploy("HttpVerticle",
                   () -> vertx.deployVerticle(() -> new HttpVerticle(s), new DeploymentOptions().setInstances(config.http().instances()))));
         })
@@ -118,6 +123,15 @@ public final class Gateway {
           LOG.info("gateway ready [httpPort: {}]", config.http().port());
           return this;
         });
+  }
+
+  /** Facebook and Zalo reconciliation (docs/webhooks.md); the run lock is a Postgres advisory lock. */
+  private ReconcileVerticle reconciliation(Services s, GatewayMetrics metrics) {
+    String zaloToken = config.reconcile().zaloAccessToken();
+    return new ReconcileVerticle(config.reconcile(), config.webhooks(),
+        new Intake(vertx, triage, GatewayMetrics.NOOP, config.writer().ackTimeoutMs()), metrics, vx -> new PgRunLock(s.db().pool(vx, "hotline-reconcile-lock", 2, false)), readiness, new MicrometerReconcileMetrics(registry),
+        // until a Zalo token store exists: a static token from the environment, or every Zalo run ends no_access_token
+        () -> zaloToken.isEmpty() ? Future.failedFuture("no Zalo OA access token") : Future.succeededFuture(zaloToken));
   }
 
   /** One sender per channel that can answer; SMTP only when a server is configured. */

@@ -27,7 +27,8 @@ public record GatewayConfig(
     MailConfig mail,
     List<String> unknownEnv,
     WebhookConfig webhooks,
-    MetricsConfig metrics) {
+    MetricsConfig metrics,
+    ReconcileConfig reconcile) {
 
   public GatewayConfig {
     if (shutdownDrainDelay.compareTo(shutdownGrace) >= 0) {
@@ -77,7 +78,8 @@ public record GatewayConfig(
         MailConfig.fromYaml(yaml, env),
         List.copyOf(tree.unknownEnv()),
         WebhookConfig.fromYaml(yaml, env),
-        MetricsConfig.fromYaml(yaml, env));
+        MetricsConfig.fromYaml(yaml, env),
+        ReconcileConfig.fromYaml(yaml, env));
   }
 
   /** One line for the startup log: everything but secrets. */
@@ -85,6 +87,7 @@ public record GatewayConfig(
     return "http=" + http + " db=" + db.safeUrl() + " poolSize=" + db.poolSize() + " dataDir=" + dataDir
         + " writer=" + writer + " web=" + web + " threadingWindows=" + threadingWindows + " shutdownGrace=" + shutdownGrace
         + " shutdownDrainDelay=" + shutdownDrainDelay
-        + " auth=" + auth + " agents=" + agents + " reply=" + reply + " deadlines=" + deadlines + " mail=" + mail + " metrics=" + metrics;
+        + " auth=" + auth + " agents=" + agents + " reply=" + reply + " deadlines=" + deadlines + " mail=" + mail + " metrics=" + metrics
+        + " reconcile=" + reconcile;
   }
 }

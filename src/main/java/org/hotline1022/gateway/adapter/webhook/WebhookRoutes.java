@@ -35,6 +35,8 @@ public final class WebhookRoutes {
   private final GatewayMetrics metrics;
   private final int retryAfterSeconds;
   private final Readiness readiness;
+  /** Per channel, when this instance last reported a refusal: an overload answering thousands of 503s a second reports a few. */
+  private final long[] refusalReported = new long[org.hotline1022.gateway.inquiry.Channel.values().length];
 
   public WebhookRoutes(Intake intake, List<WebhookProvider> providers, int maxBodyBytes, GatewayMetrics metrics,
       Readiness readiness, int retryAfterSeconds) {
@@ -143,10 +145,26 @@ public final class WebhookRoutes {
       LOG.error("webhook delivery refused by the store [channel: {}]", p.channel().tag());
       answer(ctx, 422, "unstorable");
     } else if (failure instanceof IntakeException e) {
+      // Zalo does not retry a 503 and Facebook gives up: reconciliation reads it back once the store is back
+      reportRefusal(ctx, p);
       unavailable(ctx, e.reason().tag());
     } else {
       LOG.error("webhook delivery failed unexpectedly [channel: {}]", p.channel().tag(), failure);
+      reportRefusal(ctx, p);
       unavailable(ctx, "error");
+    }
+  }
+
+  /**
+   * At most every 100 ms per channel (this instance runs on one event loop): a refusal not reported is
+   * at most that much later than one that was, and the scheduled run reads it anyway.
+   */
+  private void reportRefusal(RoutingContext ctx, WebhookProvider p) {
+    long now = System.nanoTime();
+    int i = p.channel().ordinal();
+    if (refusalReported[i] == 0 || now - refusalReported[i] >= 100_000_000L) {
+      refusalReported[i] = now;
+      ReconcileVerticle.refused(ctx.vertx(), p.channel());
     }
   }
 
