@@ -10,12 +10,23 @@ public final class MicrometerReconcileMetrics implements ReconcileMetrics {
 
   public MicrometerReconcileMetrics(MeterRegistry registry) {
     this.registry = registry;
+    // every series from the start: a run that never happened is a 0 that alerts and dashboards can read
+    for (Channel channel : new Channel[] {Channel.FACEBOOK, Channel.ZALO}) {
+      for (RunOutcome outcome : RunOutcome.values()) {
+        run(channel, outcome, 0);
+      }
+      recovered(channel, 0);
+    }
+  }
+
+  private void run(Channel channel, RunOutcome outcome, int count) {
+    Counter.builder("hotline.reconcile.runs").description("Reconciliation runs by channel and outcome")
+        .tag("channel", channel.tag()).tag("outcome", outcome.tag()).register(registry).increment(count);
   }
 
   @Override
   public void run(Channel channel, RunOutcome outcome) {
-    Counter.builder("hotline.reconcile.runs").description("Reconciliation runs by channel and outcome")
-        .tag("channel", channel.tag()).tag("outcome", outcome.tag()).register(registry).increment();
+    run(channel, outcome, 1);
   }
 
   @Override
