@@ -28,6 +28,12 @@ import org.hotline1022.gateway.reply.ReplySender;
 import org.hotline1022.gateway.reply.SmtpReplySender;
 import org.hotline1022.gateway.reply.WebReplySender;
 import org.hotline1022.gateway.reply.ZaloReplySender;
+import org.hotline1022.gateway.reply.ZaloTokenVerticle;
+import org.hotline1022.gateway.reply.ReceiptVerticle;
+import org.hotline1022.gateway.reply.SocialMetrics;
+import org.hotline1022.gateway.reply.MicrometerSocialMetrics;
+import org.hotline1022.gateway.media.MediaVerticle;
+import org.hotline1022.gateway.media.MicrometerMediaMetrics;
 import org.hotline1022.gateway.store.DatabaseVerticle;
 import org.hotline1022.gateway.store.WriterVerticle;
 import org.slf4j.Logger;
@@ -83,6 +89,7 @@ public final class Gateway {
     AtomicInteger sessions = new AtomicInteger();
     metrics.agentSessions(sessions::get);
     metrics.feedLag(head::lag);
+    SocialMetrics socialMetrics = new MicrometerSocialMetrics(registry);
     database = new DatabaseVerticle(config.db(), config.dataDir());
     return deploy(database, new DeploymentOptions())
         .compose(v -> {
@@ -91,8 +98,14 @@ public final class Gateway {
           return deploy(new WriterVerticle(s.db(), config.writer(), metrics), new DeploymentOptions())
               .compose(w -> deploy(new DatabaseProbeVerticle(s.db(), readiness), new DeploymentOptions()))
               .compose(p -> deploy(new EventFeedVerticle(s.db(), head, config.agents().feedPollMs()), new DeploymentOptions()))
-              .compose(f -> deploy(new OutboxDispatcherVerticle(s.db(), config.reply(), replySenders(),
+              .compose(f -> deploy(new ZaloTokenVerticle(s.db(), config.webhooks(), config.zaloToken(), socialMetrics),
+                  new DeploymentOptions()))
+              .compose(t -> deploy(new OutboxDispatcherVerticle(s.db(), config.reply(), replySenders(),
                   new MicrometerReplyMetrics(registry)), new DeploymentOptions()))
+              .compose(d -> !config.receipts().enabled() ? Future.succeededFuture("")
+                  : deploy(new ReceiptVerticle(s.db(), config.receipts(), socialMetrics), new DeploymentOptions()))
+              .compose(r -> !config.media().enabled() ? Future.succeededFuture("")
+                  : deploy(new MediaVerticle(s.db(), config.media(), new MicrometerMediaMetrics(registry)), new DeploymentOptions()))
               .compose(d -> deploy(new DeadlineWatcherVerticle(s.db(), config.deadlines(), new MicrometerDeadlineMetrics(registry)),
                   new DeploymentOptions()))
               .compose(m -> !config.mail().imapEnabled() ? Future.succeededFuture("")
@@ -113,7 +126,7 @@ public final class Gateway {
   /** One sender per channel that can answer; SMTP only when a server is configured. */
   private List<ReplySender> replySenders() {
     List<ReplySender> senders = new ArrayList<>(List.of(new WebReplySender(), new FacebookReplySender(config.webhooks()),
-        ZaloReplySender.withoutTokenStore(config.webhooks())));
+        new ZaloReplySender(config.webhooks(), ZaloTokenVerticle.source(config.zaloToken()))));
     if (!config.mail().smtpUrl().isBlank()) {
       senders.add(new SmtpReplySender(vertx, config.mail()));
     }

@@ -25,7 +25,10 @@ public record GatewayConfig(
     DeadlineConfig deadlines,
     MailConfig mail,
     List<String> unknownEnv,
-    WebhookConfig webhooks) {
+    WebhookConfig webhooks,
+    ZaloTokenConfig zaloToken,
+    MediaConfig media,
+    ReceiptConfig receipts) {
 
   public static GatewayConfig load() {
     return fromYaml(ConfigFiles.read("gateway.yaml"), System.getenv());
@@ -67,13 +70,17 @@ public record GatewayConfig(
         DeadlineConfig.fromYaml(yaml, env),
         MailConfig.fromYaml(yaml, env),
         List.copyOf(tree.unknownEnv()),
-        WebhookConfig.fromYaml(yaml, env));
+        WebhookConfig.fromYaml(yaml, env),
+        ZaloTokenConfig.fromYaml(yaml, env),
+        MediaConfig.fromYaml(yaml, env),
+        ReceiptConfig.fromYaml(yaml, env));
   }
 
   /** One line for the startup log: everything but secrets. */
   public String describe() {
     return "http=" + http + " db=" + db.safeUrl() + " poolSize=" + db.poolSize() + " dataDir=" + dataDir
         + " writer=" + writer + " web=" + web + " threadingWindows=" + threadingWindows + " shutdownGrace=" + shutdownGrace
-        + " auth=" + auth + " agents=" + agents + " reply=" + reply + " deadlines=" + deadlines + " mail=" + mail;
+        + " auth=" + auth + " agents=" + agents + " reply=" + reply + " deadlines=" + deadlines + " mail=" + mail
+        + " zaloToken=" + zaloToken + " media=" + media + " receipts=" + receipts.channels();
   }
 }
