@@ -65,8 +65,11 @@ public final class ZaloTokenVerticle extends VerticleBase {
       update oauth_token set access_token = $3, refresh_token = $4, expires_at = now() + $5::bigint * interval '1 second',
                              refreshed_at = now(), rejected_at = null, retry_at = null, last_error = null, updated_at = now()
       where provider = $1 and account = $2""";
+  // an access token Zalo just refused is dropped too, so later replies fail without calling Zalo at all
   private static final String REJECT = """
-      update oauth_token set rejected_at = now(), last_error = $3, updated_at = now() where provider = $1 and account = $2""";
+      update oauth_token set rejected_at = now(), last_error = $3, updated_at = now(),
+                             access_token = case when $4 then null else access_token end
+      where provider = $1 and account = $2""";
   private static final String POSTPONE = """
       update oauth_token set retry_at = now() + $3::int * interval '1 second', last_error = $4, updated_at = now()
       where provider = $1 and account = $2""";
@@ -237,7 +240,8 @@ public final class ZaloTokenVerticle extends VerticleBase {
               if (d != Decision.REFRESH) {
                 return Future.succeededFuture(new Result(d, s, null));
               }
-              return exchange(s.refresh).compose(x -> record(conn, x));
+              boolean accessRefused = need.stale() != null && need.stale().equals(s.access);
+              return exchange(s.refresh).compose(x -> record(conn, x, accessRefused));
             }))
         .compose(this::afterCommit);
   }
@@ -286,11 +290,11 @@ public final class ZaloTokenVerticle extends VerticleBase {
     return new Exchange(TokenOutcome.REFRESHED, access, refresh, Math.max(60, Math.min(expiresIn, 30L * 86_400)), null);
   }
 
-  private Future<Result> record(SqlConnection conn, Exchange x) {
+  private Future<Result> record(SqlConnection conn, Exchange x, boolean accessRefused) {
     Tuple key = Tuple.of(PROVIDER, webhooks.zaloAppId());
     Future<?> write = switch (x.outcome()) {
       case REFRESHED -> conn.preparedQuery(STORE).execute(key.addString(x.access()).addString(x.refresh()).addLong(x.expiresIn()));
-      case REJECTED -> conn.preparedQuery(REJECT).execute(key.addString(x.error()));
+      case REJECTED -> conn.preparedQuery(REJECT).execute(key.addString(x.error()).addBoolean(accessRefused));
       case FAILED -> conn.preparedQuery(POSTPONE).execute(key.addInteger(config.retrySeconds()).addString(x.error()));
     };
     return write.map(v -> new Result(Decision.REFRESH, null, x)).onFailure(e -> {
