@@ -73,7 +73,8 @@ public final class ReceiptVerticle extends VerticleBase {
     round().onComplete(ar -> {
       busy = false;
       if (ar.failed()) {
-        LOG.warn("receipt round failed, retried next tick [cause: {}]", ar.cause().toString());
+        // the class only: a driver message may quote parameters (the receipt text)
+        LOG.warn("receipt round failed, retried next tick [cause: {}]", ar.cause().getClass().getName());
       } else if (ar.result() == BATCH) {
         tick(); // more of the log to read
       }
@@ -157,7 +158,7 @@ public final class ReceiptVerticle extends VerticleBase {
     }
     Long[] ids = toQueue.stream().map(Decision::inquiryId).toArray(Long[]::new);
     String[] texts = toQueue.stream().map(Decision::text).toArray(String[]::new);
-    return conn.preparedQuery(QUEUE).execute(Tuple.of(ids, texts)).map(rows -> {
+    return conn.preparedQuery(QUEUE).execute(Tuple.tuple().addArrayOfLong(ids).addArrayOfString(texts)).map(rows -> {
       for (Row r : rows) {
         if (r.getLong("message_id") == null) {
           long id = r.getLong("id");
