@@ -137,4 +137,34 @@ class ZaloTokenIT {
       assertThat(gw.count("select count(*) from outbox where status = 'failed'")).isEqualTo(4);
     }
   }
+
+  /**
+   * Verifies that a token of unknown age is refreshed ahead of need by the periodic check, once, and
+   * that a restart with the same first-run refresh token keeps the rotated pair instead of the spent seed.
+   */
+  @Test
+  void theCheckRefreshesAheadOfExpiryOnceAndARestartKeepsTheRotatedPair() throws Exception {
+    fake.zaloTokens(APP_SECRET, "at-0", "rt-0");
+    try (PgServer pg = PgServer.start(dir.resolve("pg"))) {
+      Map<String, String> env = env(pg, "rt-0", "at-0");
+      env.put("HOTLINE_WEBHOOKS_ZALO_TOKEN_CHECK_SECONDS", "1");
+      try (TestGateway gw = TestGateway.start(dir.resolve("g1"), env)) {
+        Eventually.until(Duration.ofSeconds(10), "refreshed by the check", () -> fake.calls(ProviderFake.OAUTH_PATH).size() == 1);
+        Thread.sleep(2500); // more checks: the new token has 25 h left, over the 12 h lead
+        assertThat(fake.calls(ProviderFake.OAUTH_PATH)).hasSize(1);
+        String code = SocialTraffic.zaloText(gw, "2468458835296500001", "ahead_msg_1", "Hỏi giờ làm việc");
+        SocialTraffic.reply(gw, code, "Từ 7 giờ 30.");
+        Eventually.until(Duration.ofSeconds(20), "sent", () -> gw.count("select count(*) from outbox where status = 'sent'") == 1);
+        assertThat(fake.calls(ProviderFake.ZALO_PATH)).singleElement()
+            .satisfies(c -> assertThat(c.headers()).containsEntry("access_token", "fake-access-1"));
+        assertThat(gw.count("select count(*) from oauth_token where expires_at > now() + interval '24 hours'")).isEqualTo(1);
+      }
+      // same environment again: the seed was adopted already, the rotated pair stays
+      try (TestGateway gw = TestGateway.start(dir.resolve("g2"), env)) {
+        Thread.sleep(2500);
+        assertThat(gw.count("select count(*) from oauth_token where refresh_token = 'fake-refresh-1'")).isEqualTo(1);
+        assertThat(fake.calls(ProviderFake.OAUTH_PATH)).hasSize(1);
+      }
+    }
+  }
 }
