@@ -103,6 +103,9 @@ public final class MediaVerticle extends VerticleBase {
   }
 
   private Future<Void> record(Claimed c, AsyncResult<Fetched> fetched) {
+    if (stopping) {
+      return Future.succeededFuture(); // cut off by the stop: the row comes back after its lease
+    }
     if (fetched.succeeded()) {
       Fetched f = fetched.result();
       return queries.stored(c, f.bytes(), f.contentType(), f.sha256()).map(owned -> {
