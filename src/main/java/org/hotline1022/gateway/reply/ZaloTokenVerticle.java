@@ -185,7 +185,7 @@ public final class ZaloTokenVerticle extends VerticleBase {
         .compose(rows -> {
           Stored s = rows.size() == 0 ? null : Stored.of(rows.iterator().next());
           Decision d = decide(s, need);
-          return d == Decision.REFRESH ? refresh(need) : settle(d, s);
+          return d == Decision.REFRESH ? refresh(need) : settle(d, s, need);
         });
   }
 
@@ -208,15 +208,15 @@ public final class ZaloTokenVerticle extends VerticleBase {
     return Decision.REFRESH;
   }
 
-  private Future<String> settle(Decision d, Stored s) {
+  private Future<String> settle(Decision d, Stored s, Need need) {
     return switch (d) {
       case USE -> {
         cached = s;
         yield Future.succeededFuture(s.access);
       }
       case WAIT -> {
-        // a still valid token beats none while refreshes are postponed
-        if (s.access != null && (s.expiresAt == null || s.expiresAt.isAfter(Instant.now()))) {
+        // a still valid token beats none while refreshes are postponed (not the one Zalo just refused)
+        if (s.access != null && !s.access.equals(need.stale()) && (s.expiresAt == null || s.expiresAt.isAfter(Instant.now()))) {
           cached = s;
           yield Future.succeededFuture(s.access);
         }
@@ -238,10 +238,10 @@ public final class ZaloTokenVerticle extends VerticleBase {
               Stored s = rows.size() == 0 ? null : Stored.of(rows.iterator().next());
               Decision d = decide(s, need);
               if (d != Decision.REFRESH) {
-                return Future.succeededFuture(new Result(d, s, null));
+                return Future.succeededFuture(new Result(d, s, null, need));
               }
               boolean accessRefused = need.stale() != null && need.stale().equals(s.access);
-              return exchange(s.refresh).compose(x -> record(conn, x, accessRefused));
+              return exchange(s.refresh).compose(x -> record(conn, x, accessRefused, need));
             }))
         .compose(this::afterCommit);
   }
@@ -249,7 +249,7 @@ public final class ZaloTokenVerticle extends VerticleBase {
   /** What the provider said to one refresh-token exchange. */
   private record Exchange(TokenOutcome outcome, String access, String refresh, long expiresIn, String error) {}
 
-  private record Result(Decision decision, Stored stored, Exchange exchange) {}
+  private record Result(Decision decision, Stored stored, Exchange exchange, Need need) {}
 
   private Future<Exchange> exchange(String refreshToken) {
     MultiMap form = MultiMap.caseInsensitiveMultiMap().add("refresh_token", refreshToken).add("app_id", webhooks.zaloAppId())
@@ -290,14 +290,14 @@ public final class ZaloTokenVerticle extends VerticleBase {
     return new Exchange(TokenOutcome.REFRESHED, access, refresh, Math.max(60, Math.min(expiresIn, 30L * 86_400)), null);
   }
 
-  private Future<Result> record(SqlConnection conn, Exchange x, boolean accessRefused) {
+  private Future<Result> record(SqlConnection conn, Exchange x, boolean accessRefused, Need need) {
     Tuple key = Tuple.of(PROVIDER, webhooks.zaloAppId());
     Future<?> write = switch (x.outcome()) {
       case REFRESHED -> conn.preparedQuery(STORE).execute(key.addString(x.access()).addString(x.refresh()).addLong(x.expiresIn()));
       case REJECTED -> conn.preparedQuery(REJECT).execute(key.addString(x.error()).addBoolean(accessRefused));
       case FAILED -> conn.preparedQuery(POSTPONE).execute(key.addInteger(config.retrySeconds()).addString(x.error()));
     };
-    return write.map(v -> new Result(Decision.REFRESH, null, x)).onFailure(e -> {
+    return write.map(v -> new Result(Decision.REFRESH, null, x, need)).onFailure(e -> {
       if (x.outcome() == TokenOutcome.REFRESHED) {
         // Zalo has spent the old refresh token; if this commit is lost, an admin must authorise again
         LOG.error("cannot store the new Zalo OA token pair [appId: {}, cause: {}]", webhooks.zaloAppId(), e.toString());
@@ -307,7 +307,7 @@ public final class ZaloTokenVerticle extends VerticleBase {
 
   private Future<String> afterCommit(Result r) {
     if (r.exchange() == null) {
-      return settle(r.decision(), r.stored());
+      return settle(r.decision(), r.stored(), r.need());
     }
     Exchange x = r.exchange();
     metrics.tokenRefresh(PROVIDER, x.outcome());
@@ -321,7 +321,7 @@ public final class ZaloTokenVerticle extends VerticleBase {
         cached = null;
         LOG.error("Zalo refused the OA refresh token; Zalo replies fail until an OA admin authorises the app again and a new "
             + "HOTLINE_ZALO_REFRESH_TOKEN is deployed [appId: {}, answer: {}]", webhooks.zaloAppId(), x.error());
-        yield settle(Decision.REJECTED, null);
+        yield settle(Decision.REJECTED, null, r.need());
       }
       case FAILED -> {
         LOG.warn("Zalo OA token refresh failed, retried in {} s [appId: {}, cause: {}]", config.retrySeconds(), webhooks.zaloAppId(),
