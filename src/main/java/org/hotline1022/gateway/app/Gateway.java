@@ -98,7 +98,7 @@ public final class Gateway {
           return deploy(new WriterVerticle(s.db(), config.writer(), metrics), new DeploymentOptions())
               .compose(w -> deploy(new DatabaseProbeVerticle(s.db(), readiness), new DeploymentOptions()))
               .compose(p -> deploy(new EventFeedVerticle(s.db(), head, config.agents().feedPollMs()), new DeploymentOptions()))
-              .compose(f -> deploy(new ZaloTokenVerticle(s.db(), config.webhooks(), config.zaloToken(), socialMetrics),
+              .compose(f -> deploy(new ZaloTokenVerticle(s.db(), config.webhooks(), config.zaloToken(), socialMetrics, readiness),
                   new DeploymentOptions()))
               .compose(t -> deploy(new OutboxDispatcherVerticle(s.db(), config.reply(), replySenders(),
                   new MicrometerReplyMetrics(registry)), new DeploymentOptions()))

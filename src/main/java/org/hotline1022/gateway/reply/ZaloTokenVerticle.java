@@ -24,6 +24,7 @@ import java.time.OffsetDateTime;
 import java.util.HexFormat;
 import org.hotline1022.gateway.config.WebhookConfig;
 import org.hotline1022.gateway.config.ZaloTokenConfig;
+import org.hotline1022.gateway.health.Readiness;
 import org.hotline1022.gateway.reply.SocialMetrics.TokenOutcome;
 import org.hotline1022.gateway.store.DbEndpoint;
 import org.slf4j.Logger;
@@ -46,6 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class ZaloTokenVerticle extends VerticleBase {
   public static final String ADDRESS = "hotline.zalo.token";
   static final String PROVIDER = "zalo";
+  private static final String DETAIL = "zalo.token";
   private static final int PERMANENT = 1;
   private static final int RETRYABLE = 2;
   private static final Logger LOG = LoggerFactory.getLogger(ZaloTokenVerticle.class);
@@ -78,6 +80,7 @@ public final class ZaloTokenVerticle extends VerticleBase {
   private final WebhookConfig webhooks;
   private final ZaloTokenConfig config;
   private final SocialMetrics metrics;
+  private final Readiness readiness;
   private Pool pool;
   private WebClient client;
   private MessageConsumer<String> consumer;
@@ -85,11 +88,17 @@ public final class ZaloTokenVerticle extends VerticleBase {
   private Stored cached;
   private Future<String> inFlight;
 
-  public ZaloTokenVerticle(DbEndpoint db, WebhookConfig webhooks, ZaloTokenConfig config, SocialMetrics metrics) {
+  /** @param readiness gets the detail {@code zalo.token} (ok, refresh_rejected, ...); it never makes the process unready */
+  public ZaloTokenVerticle(DbEndpoint db, WebhookConfig webhooks, ZaloTokenConfig config, SocialMetrics metrics, Readiness readiness) {
     this.db = db;
     this.webhooks = webhooks;
     this.config = config;
     this.metrics = metrics;
+    this.readiness = readiness;
+  }
+
+  private void state(String value) {
+    readiness.detail(DETAIL, value);
   }
 
   /** The token source for {@link ZaloReplySender}: asks this verticle over the local event bus of the caller's Vert.x. */
@@ -111,6 +120,7 @@ public final class ZaloTokenVerticle extends VerticleBase {
   public Future<?> start() {
     if (!configured()) {
       LOG.warn("Zalo replies cannot be sent: HOTLINE_ZALO_APP_ID and HOTLINE_ZALO_APP_SECRET are needed for the OA access token");
+      state("not_configured: HOTLINE_ZALO_APP_ID and HOTLINE_ZALO_APP_SECRET are needed");
       consumer = vertx.eventBus().localConsumer(ADDRESS,
           m -> m.fail(PERMANENT, "no_access_token"));
       return consumer.completion();
@@ -212,6 +222,7 @@ public final class ZaloTokenVerticle extends VerticleBase {
     return switch (d) {
       case USE -> {
         cached = s;
+        state(s.rejectedAt == null ? "ok" : "refresh_rejected: using the access token until it expires");
         yield Future.succeededFuture(s.access);
       }
       case WAIT -> {
@@ -220,11 +231,18 @@ public final class ZaloTokenVerticle extends VerticleBase {
           cached = s;
           yield Future.succeededFuture(s.access);
         }
+        state("refresh_postponed: the last refresh failed");
         yield Future.failedFuture(DeliveryException.retryable("token_unavailable", "Zalo OA token refresh postponed"));
       }
-      case REJECTED -> Future.failedFuture(DeliveryException.permanent("token_refresh_rejected",
-          "Zalo refused the OA refresh token: an OA admin must authorise the app again"));
-      case NONE -> Future.failedFuture(DeliveryException.permanent("no_access_token", "no Zalo OA refresh token: set HOTLINE_ZALO_REFRESH_TOKEN"));
+      case REJECTED -> {
+        state("refresh_rejected: an OA admin must authorise the app again and deploy HOTLINE_ZALO_REFRESH_TOKEN");
+        yield Future.failedFuture(DeliveryException.permanent("token_refresh_rejected",
+            "Zalo refused the OA refresh token: an OA admin must authorise the app again"));
+      }
+      case NONE -> {
+        state("no_refresh_token: set HOTLINE_ZALO_REFRESH_TOKEN");
+        yield Future.failedFuture(DeliveryException.permanent("no_access_token", "no Zalo OA refresh token: set HOTLINE_ZALO_REFRESH_TOKEN"));
+      }
       case REFRESH -> throw new IllegalStateException();
     };
   }
@@ -315,6 +333,7 @@ public final class ZaloTokenVerticle extends VerticleBase {
       case REFRESHED -> {
         cached = new Stored(x.access(), x.refresh(), Instant.now().plusSeconds(x.expiresIn()), null, null);
         LOG.info("Zalo OA access token refreshed [appId: {}, expiresInSeconds: {}]", webhooks.zaloAppId(), x.expiresIn());
+        state("ok");
         yield Future.succeededFuture(x.access());
       }
       case REJECTED -> {
@@ -326,6 +345,7 @@ public final class ZaloTokenVerticle extends VerticleBase {
       case FAILED -> {
         LOG.warn("Zalo OA token refresh failed, retried in {} s [appId: {}, cause: {}]", config.retrySeconds(), webhooks.zaloAppId(),
             x.error());
+        state("refresh_postponed: the last refresh failed");
         yield Future.failedFuture(DeliveryException.retryable("token_unavailable", "Zalo OA token refresh failed: " + x.error()));
       }
     };

@@ -135,6 +135,9 @@ class ZaloTokenIT {
       assertThat(fake.calls(ProviderFake.ZALO_PATH)).hasSize(1);
       assertThat(gw.registry.scrape()).contains("hotline_token_refresh_total{outcome=\"rejected\",provider=\"zalo\"} 1.0");
       assertThat(gw.count("select count(*) from outbox where status = 'failed'")).isEqualTo(4);
+      // operations see why in the readiness details (without the process turning unready)
+      JsonObject ready = gw.http.get("/health/ready").send().await().bodyAsJsonObject();
+      assertThat(ready.getJsonObject("details").getString("zalo.token")).startsWith("refresh_rejected");
     }
   }
 
