@@ -12,7 +12,7 @@ create table oauth_token (
   access_token   text,
   refresh_token  text not null,
   expires_at     timestamptz,               -- access token expiry; null = unknown (a bootstrap token)
-  seed_sha256    text not null,             -- hash of the environment refresh token last adopted
+  seeds_seen     text[] not null,           -- SHA-256 of every environment refresh token ever adopted: none is adopted twice
   refreshed_at   timestamptz,
   rejected_at    timestamptz,               -- the provider refused the refresh token: nobody tries again until a new seed
   retry_at       timestamptz,               -- a transient refresh failure: nobody tries before this

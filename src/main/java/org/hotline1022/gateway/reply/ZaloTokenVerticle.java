@@ -54,14 +54,17 @@ public final class ZaloTokenVerticle extends VerticleBase {
 
   private static final String COLUMNS = "access_token, refresh_token, expires_at, rejected_at, retry_at";
   private static final String SELECT = "select " + COLUMNS + " from oauth_token where provider = $1 and account = $2";
-  // first run, or a new refresh token deployed by an admin (its hash differs from the one adopted last)
+  // First run, or a refresh token an admin deployed after authorising again: adopted only if never
+  // adopted before, so a process restarted with an old environment (a rolling deploy) cannot bring back
+  // a spent token over the rotated pair.
   private static final String BOOTSTRAP = """
-      insert into oauth_token (provider, account, access_token, refresh_token, expires_at, seed_sha256)
-      values ($1, $2, $3, $4, null, $5)
+      insert into oauth_token (provider, account, access_token, refresh_token, expires_at, seeds_seen)
+      values ($1, $2, $3, $4, null, array[$5::text])
       on conflict (provider, account) do update
         set access_token = excluded.access_token, refresh_token = excluded.refresh_token, expires_at = null,
-            seed_sha256 = excluded.seed_sha256, rejected_at = null, retry_at = null, last_error = null, updated_at = now()
-        where oauth_token.seed_sha256 <> excluded.seed_sha256
+            seeds_seen = oauth_token.seeds_seen || excluded.seeds_seen, rejected_at = null, retry_at = null, last_error = null,
+            updated_at = now()
+        where not (excluded.seeds_seen[1] = any(oauth_token.seeds_seen))
       returning provider""";
   private static final String STORE = """
       update oauth_token set access_token = $3, refresh_token = $4, expires_at = now() + $5::bigint * interval '1 second',

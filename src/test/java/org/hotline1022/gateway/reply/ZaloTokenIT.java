@@ -168,6 +168,22 @@ class ZaloTokenIT {
         assertThat(gw.count("select count(*) from oauth_token where refresh_token = 'fake-refresh-1'")).isEqualTo(1);
         assertThat(fake.calls(ProviderFake.OAUTH_PATH)).hasSize(1);
       }
+      // an admin authorised again and deployed a new refresh token: adopted once, then rotated as usual
+      fake.zaloTokens(APP_SECRET, null, "rt-new");
+      env.put("HOTLINE_ZALO_REFRESH_TOKEN", "rt-new");
+      env.remove("HOTLINE_ZALO_ACCESS_TOKEN");
+      try (TestGateway gw = TestGateway.start(dir.resolve("g3"), env)) {
+        Eventually.until(Duration.ofSeconds(10), "new seed refreshed", () -> fake.calls(ProviderFake.OAUTH_PATH).size() == 2);
+        assertThat(fake.calls(ProviderFake.OAUTH_PATH).get(1).body().getString("refresh_token")).isEqualTo("rt-new");
+        Eventually.until(Duration.ofSeconds(5), "stored", () -> gw.count("select count(*) from oauth_token where refresh_token = 'fake-refresh-2'") == 1);
+      }
+      // and the old environment (rt-0) coming back does not bring the spent token back
+      env.put("HOTLINE_ZALO_REFRESH_TOKEN", "rt-0");
+      try (TestGateway gw = TestGateway.start(dir.resolve("g4"), env)) {
+        Thread.sleep(1500);
+        assertThat(gw.count("select count(*) from oauth_token where refresh_token = 'fake-refresh-2'")).isEqualTo(1);
+        assertThat(fake.calls(ProviderFake.OAUTH_PATH)).hasSize(2);
+      }
     }
   }
 }
