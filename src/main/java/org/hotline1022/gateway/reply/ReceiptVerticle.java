@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * time), queues and advances the cursor, so a crash repeats a round at worst, and the message's
  * external id {@code receipt:<inquiry id>} makes a repeat a no-op. Never for auto-submitted, bounce or
  * list mail (the mail adapter's {@code auto} fact), nor for Facebook comments: the Send API reaches a
- * commenter only through one private reply per comment, which is the agent's.
+ * commenter only through one private reply per comment, which is the agent's; nor for anonymous Zalo
+ * users, whose ids are conversation-scoped and not reachable by the consultation API the sender uses.
  */
 public final class ReceiptVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ReceiptVerticle.class);
@@ -35,7 +36,7 @@ public final class ReceiptVerticle extends VerticleBase {
   private static final String READ = """
       select e.seq, e.type, i.id, i.channel, i.tracking_code,
              i.created_at > now() - $2::int * interval '1 minute' as fresh,
-             m.facts->>'auto' as auto, m.facts->>'kind' as kind
+             m.facts->>'auto' as auto, m.facts->>'kind' as kind, m.facts->>'event_name' as event_name
       from (select seq, type, inquiry_id, payload from event where seq > $1 order by seq limit $3) e
       left join inquiry i on i.id = e.inquiry_id and e.type = 'inquiry.created'
       left join message m on e.type = 'inquiry.created' and m.id = (e.payload->'message'->>'id')::bigint
@@ -142,6 +143,8 @@ public final class ReceiptVerticle extends VerticleBase {
       outcome = ReceiptOutcome.SKIPPED_AUTO;
     } else if (channel == Channel.FACEBOOK && "comment".equals(r.getString("kind"))) {
       outcome = ReceiptOutcome.SKIPPED_COMMENT;
+    } else if (channel == Channel.ZALO && r.getString("event_name") != null && r.getString("event_name").startsWith("anonymous_")) {
+      outcome = ReceiptOutcome.SKIPPED_ANONYMOUS;
     } else if (!Boolean.TRUE.equals(r.getBoolean("fresh"))) {
       outcome = ReceiptOutcome.SKIPPED_OLD;
     } else {

@@ -32,6 +32,8 @@ public interface SocialMetrics {
     SKIPPED_AUTO,
     /** a Facebook comment: its only private reply is left to the agent */
     SKIPPED_COMMENT,
+    /** an anonymous Zalo user: not reachable by the consultation message */
+    SKIPPED_ANONYMOUS,
     /** the inquiry is older than receipts.maxAgeMinutes */
     SKIPPED_OLD,
     /** the inquiry already has one */

@@ -103,6 +103,12 @@ class ReceiptIT {
     assertThat(zaloSendsTo(user)).hasSize(1);
     assertThat(gw.count("select count(*) from message m join inquiry i on i.id = m.inquiry_id where i.tracking_code = '" + code
         + "' and m.author = 'system:receipt' and m.direction = 'out'")).isEqualTo(1);
+    // an anonymous Zalo user gets none (not reachable by the consultation message)
+    String anon = "a1b2c3d4e5f60718293a";
+    SocialTraffic.zalo(gw, ZaloFixtures.event("anonymous_send_text", anon, "rcpt_z_anon", System.currentTimeMillis(),
+        new io.vertx.core.json.JsonObject().put("text", "Hỏi ẩn danh").put("conversation_id", "conv-1")), "rcpt_z_anon");
+    Eventually.until(Duration.ofSeconds(20), "anonymous skipped", () -> receipts("zalo", "skipped_anonymous") == 1);
+    assertThat(zaloSendsTo(anon)).isEmpty();
     Eventually.until(Duration.ofSeconds(10), "receipt rows sent",
         () -> gw.count("select count(*) from outbox o join message m on m.id = o.message_id where m.author = 'system:receipt'"
             + " and m.channel = 'zalo' and o.status <> 'sent'") == 0);
