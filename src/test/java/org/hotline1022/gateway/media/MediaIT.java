@@ -179,6 +179,20 @@ class MediaIT {
     assertThat(served.body().getBytes()).isEqualTo(pdf);
   }
 
+  /** Verifies that an expired link (404) is given up at once, flagged failed, without retries. */
+  @Test
+  void anExpiredLinkIsFlaggedFailedWithoutRetries() throws Exception {
+    fake.next("/zdn/expired.jpg", 404, new JsonObject().put("error", "gone"));
+    zalo(ZaloFixtures.attachment("user_send_image", "2468458835296300006", "media_msg_6", "image",
+        new JsonObject().put("url", fake.baseUrl() + "/zdn/expired.jpg")));
+    Row m = settled("media_msg_6");
+    assertThat(m.getString("status")).isEqualTo("failed");
+    assertThat(m.getString("last_error")).isEqualTo("http_404");
+    assertThat(m.getInteger("attempts")).isEqualTo(1);
+    assertThat(fake.calls("/zdn/expired.jpg")).hasSize(1);
+    assertThat(get("/api/v1/media/" + m.getLong("id"), operator()).statusCode()).isEqualTo(409);
+  }
+
   /** Verifies that stickers, locations and links are not downloaded (only images and files are). */
   @Test
   void onlyImagesAndFilesAreQueued() throws Exception {
