@@ -34,6 +34,8 @@ public final class AgentRoutes {
     router.route("/api/v1/inquiries*").handler(this::authenticate);
     router.get("/api/v1/inquiries").handler(this::list);
     router.get("/api/v1/inquiries/:code").handler(this::one);
+    router.route("/api/v1/media*").handler(this::authenticate);
+    router.get("/api/v1/media/:id").handler(this::media);
     router.post("/api/v1/inquiries/:code/:op").handler(BodyHandler.create(false).setBodyLimit(64 * 1024)).handler(this::command);
   }
 
@@ -83,6 +85,42 @@ public final class AgentRoutes {
       }
     }).onFailure(e -> fail(ctx, e));
   }
+
+  /**
+   * A downloaded attachment. Its stored type is served with {@code nosniff}; anything but a plain
+   * raster image is a download ({@code Content-Disposition: attachment}), so a hostile file cannot run
+   * as a page of the console's origin.
+   */
+  private void media(RoutingContext ctx) {
+    Agent agent = ctx.get(AGENT);
+    long id;
+    try {
+      id = Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      fail(ctx, new CommandException("not_found", "no such media"));
+      return;
+    }
+    store.media(id, agent.scopeDepartment()).onSuccess(m -> {
+      if (m == null) {
+        fail(ctx, new CommandException("not_found", "no such media"));
+      } else if (m.bytes() == null) {
+        fail(ctx, new CommandException("conflict", "media not stored: " + m.status()));
+      } else {
+        boolean inline = INLINE_IMAGES.contains(m.contentType());
+        var resp = ctx.response().putHeader("Content-Type", m.contentType()).putHeader("X-Content-Type-Options", "nosniff")
+            .putHeader("Cache-Control", "private, max-age=3600");
+        if (!inline) {
+          resp.putHeader("Content-Disposition", "attachment; filename=\"media-" + m.id() + "\"; filename*=UTF-8''"
+              + java.net.URLEncoder.encode(m.name() == null ? "media-" + m.id() : m.name(), java.nio.charset.StandardCharsets.UTF_8)
+                  .replace("+", "%20"));
+        }
+        resp.end(m.bytes());
+      }
+    }).onFailure(e -> fail(ctx, e));
+  }
+
+  /** Shown inline; everything else (SVG, HTML, PDF, office files...) is served as a download. */
+  private static final java.util.Set<String> INLINE_IMAGES = java.util.Set.of("image/jpeg", "image/png", "image/gif", "image/webp");
 
   private void command(RoutingContext ctx) {
     Agent agent = ctx.get(AGENT);

@@ -36,6 +36,12 @@ import org.hotline1022.gateway.reply.ReplySender;
 import org.hotline1022.gateway.reply.SmtpReplySender;
 import org.hotline1022.gateway.reply.WebReplySender;
 import org.hotline1022.gateway.reply.ZaloReplySender;
+import org.hotline1022.gateway.reply.ZaloTokenVerticle;
+import org.hotline1022.gateway.reply.ReceiptVerticle;
+import org.hotline1022.gateway.reply.SocialMetrics;
+import org.hotline1022.gateway.reply.MicrometerSocialMetrics;
+import org.hotline1022.gateway.media.MediaVerticle;
+import org.hotline1022.gateway.media.MicrometerMediaMetrics;
 import org.hotline1022.gateway.store.DatabaseVerticle;
 import org.hotline1022.gateway.store.PgRunLock;
 import org.hotline1022.gateway.store.WriterVerticle;
@@ -94,6 +100,7 @@ public final class Gateway {
     metrics.agentSessions(SessionCounts.ROLE_ORDER, sessions::get);
     metrics.feedLag(head::lag, head::lagSeconds);
     metrics.health(() -> readiness.snapshot().getOrDefault("database", false), readiness::ready);
+    SocialMetrics socialMetrics = new MicrometerSocialMetrics(registry);
     database = new DatabaseVerticle(config.db(), config.dataDir());
     return deploy(database, new DeploymentOptions())
         .compose(v -> {
@@ -102,8 +109,14 @@ public final class Gateway {
           return deploy(new WriterVerticle(s.db(), config.writer(), metrics), new DeploymentOptions())
               .compose(w -> deploy(new DatabaseProbeVerticle(s.db(), readiness), new DeploymentOptions()))
               .compose(p -> deploy(new EventFeedVerticle(s.db(), head, config.agents().feedPollMs()), new DeploymentOptions()))
-              .compose(f -> deploy(new OutboxDispatcherVerticle(s.db(), config.reply(), replySenders(),
+              .compose(f -> deploy(new ZaloTokenVerticle(s.db(), config.webhooks(), config.zaloToken(), socialMetrics, readiness),
+                  new DeploymentOptions()))
+              .compose(t -> deploy(new OutboxDispatcherVerticle(s.db(), config.reply(), replySenders(),
                   new MicrometerReplyMetrics(registry)), new DeploymentOptions()))
+              .compose(d -> !config.receipts().enabled() ? Future.succeededFuture("")
+                  : deploy(new ReceiptVerticle(s.db(), config.receipts(), socialMetrics), new DeploymentOptions()))
+              .compose(r -> !config.media().enabled() ? Future.succeededFuture("")
+                  : deploy(new MediaVerticle(s.db(), config.media(), new MicrometerMediaMetrics(registry)), new DeploymentOptions()))
               .compose(d -> deploy(new DeadlineWatcherVerticle(s.db(), config.deadlines(), new MicrometerDeadlineMetrics(registry)),
                   new DeploymentOptions()))
               .compose(d -> deploy(new OpenInquiriesVerticle(s.db(), config.metrics(), routing.departments().keySet(), metrics),
@@ -128,16 +141,18 @@ public final class Gateway {
   /** Facebook and Zalo reconciliation (docs/webhooks.md); the run lock is a Postgres advisory lock. */
   private ReconcileVerticle reconciliation(Services s, GatewayMetrics metrics) {
     String zaloToken = config.reconcile().zaloAccessToken();
+    ZaloReplySender.TokenSource zaloTokens = ZaloTokenVerticle.source(config.zaloToken());
     return new ReconcileVerticle(config.reconcile(), config.webhooks(),
         new Intake(vertx, triage, GatewayMetrics.NOOP, config.writer().ackTimeoutMs()), metrics, vx -> new PgRunLock(s.db().pool(vx, "hotline-reconcile-lock", 2, false)), readiness, new MicrometerReconcileMetrics(registry),
-        // until a Zalo token store exists: a static token from the environment, or every Zalo run ends no_access_token
-        () -> zaloToken.isEmpty() ? Future.failedFuture("no Zalo OA access token") : Future.succeededFuture(zaloToken));
+        // the token the reply sender uses (kept in Postgres, refreshed by one process); a static token from the
+        // environment only when the store has none
+        () -> zaloTokens.token(null).recover(e -> zaloToken.isEmpty() ? Future.failedFuture(e) : Future.succeededFuture(zaloToken)));
   }
 
   /** One sender per channel that can answer; SMTP only when a server is configured. */
   private List<ReplySender> replySenders() {
     List<ReplySender> senders = new ArrayList<>(List.of(new WebReplySender(), new FacebookReplySender(config.webhooks()),
-        ZaloReplySender.withoutTokenStore(config.webhooks())));
+        new ZaloReplySender(config.webhooks(), ZaloTokenVerticle.source(config.zaloToken()))));
     if (!config.mail().smtpUrl().isBlank()) {
       senders.add(new SmtpReplySender(vertx, config.mail()));
     }

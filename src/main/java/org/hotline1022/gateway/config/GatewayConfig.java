@@ -28,7 +28,10 @@ public record GatewayConfig(
     List<String> unknownEnv,
     WebhookConfig webhooks,
     MetricsConfig metrics,
-    ReconcileConfig reconcile) {
+    ReconcileConfig reconcile,
+    ZaloTokenConfig zaloToken,
+    MediaConfig media,
+    ReceiptConfig receipts) {
 
   public GatewayConfig {
     if (shutdownDrainDelay.compareTo(shutdownGrace) >= 0) {
@@ -79,7 +82,10 @@ public record GatewayConfig(
         List.copyOf(tree.unknownEnv()),
         WebhookConfig.fromYaml(yaml, env),
         MetricsConfig.fromYaml(yaml, env),
-        ReconcileConfig.fromYaml(yaml, env));
+        ReconcileConfig.fromYaml(yaml, env),
+        ZaloTokenConfig.fromYaml(yaml, env),
+        MediaConfig.fromYaml(yaml, env),
+        ReceiptConfig.fromYaml(yaml, env));
   }
 
   /** One line for the startup log: everything but secrets. */
@@ -88,6 +94,6 @@ public record GatewayConfig(
         + " writer=" + writer + " web=" + web + " threadingWindows=" + threadingWindows + " shutdownGrace=" + shutdownGrace
         + " shutdownDrainDelay=" + shutdownDrainDelay
         + " auth=" + auth + " agents=" + agents + " reply=" + reply + " deadlines=" + deadlines + " mail=" + mail + " metrics=" + metrics
-        + " reconcile=" + reconcile;
+        + " reconcile=" + reconcile + " zaloToken=" + zaloToken + " media=" + media + " receipts=" + receipts.channels();
   }
 }

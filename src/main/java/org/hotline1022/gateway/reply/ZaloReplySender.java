@@ -14,26 +14,41 @@ import org.hotline1022.gateway.inquiry.Channel;
  * Zalo OA consultation message ({@code POST <api>/v3.0/oa/message/cs}, header {@code access_token},
  * channels.md §1.6). Zalo reports failures with HTTP 200 and a negative {@code error}; the 7-day
  * interaction window ({@code -230}, {@code -232}) is {@code window_closed}, permanent. The OA access
- * token comes from a supplier: the single-use refresh-token rotation is not built yet, so the
- * production default fails every send at once, permanent {@code no_access_token}, so the agent
- * learns it now instead of after every retry.
+ * token comes from a {@link TokenSource} (in the gateway: {@link ZaloTokenVerticle}, which keeps it in
+ * Postgres and refreshes it); when Zalo calls it invalid or expired ({@code -216}, {@code -220}) the
+ * sender asks for a newer one and sends again, once.
  */
 public final class ZaloReplySender implements ReplySender {
   static final int MAX_TEXT = 2000;
 
-  private final WebhookConfig config;
-  private final Supplier<Future<String>> accessToken;
-  private WebClient client;
-
-  public ZaloReplySender(WebhookConfig config, Supplier<Future<String>> accessToken) {
-    this.config = config;
-    this.accessToken = accessToken;
+  /** Hands out the OA access token. */
+  @FunctionalInterface
+  public interface TokenSource {
+    /**
+     * @param stale a token Zalo just refused, or null: the answer is then a different (refreshed) one
+     * @return the token, or a failure carrying a {@link DeliveryException} (permanent when an admin must act)
+     */
+    Future<String> token(String stale);
   }
 
-  /** The gateway's sender until token refresh exists: every reply fails at once with a clear code. */
+  private final WebhookConfig config;
+  private final TokenSource tokens;
+  private WebClient client;
+
+  public ZaloReplySender(WebhookConfig config, TokenSource tokens) {
+    this.config = config;
+    this.tokens = tokens;
+  }
+
+  /** A fixed token source, for tests. */
+  public ZaloReplySender(WebhookConfig config, Supplier<Future<String>> accessToken) {
+    this(config, stale -> accessToken.get());
+  }
+
+  /** A sender with no token source: every reply fails at once with a clear, permanent code. */
   public static ZaloReplySender withoutTokenStore(WebhookConfig config) {
     return new ZaloReplySender(config,
-        () -> Future.failedFuture(DeliveryException.permanent("no_access_token", "Zalo OA token refresh is not implemented yet")));
+        stale -> Future.failedFuture(DeliveryException.permanent("no_access_token", "no Zalo OA token store")));
   }
 
   @Override
@@ -48,11 +63,31 @@ public final class ZaloReplySender implements ReplySender {
     }
     JsonObject body = new JsonObject().put("recipient", new JsonObject().put("user_id", reply.contactAddress()))
         .put("message", new JsonObject().put("text", reply.text()));
-    return accessToken.get()
-        .compose(token -> client().postAbs(config.zaloApiBaseUrl() + "/v3.0/oa/message/cs").putHeader("access_token", token)
-            .sendJsonObject(body)
-            .recover(failure -> Future.failedFuture(DeliveryException.retryable("unreachable", "Zalo OA API not reachable"))))
+    return tokens.token(null)
+        .compose(token -> post(token, body).compose(r -> tokenRefused(r)
+            ? tokens.token(token).compose(fresh -> post(fresh, body)) // refreshed (or refreshed elsewhere): one more try
+            : Future.succeededFuture(r)))
         .compose(ZaloReplySender::outcome);
+  }
+
+  private Future<HttpResponse<Buffer>> post(String token, JsonObject body) {
+    return client().postAbs(config.zaloApiBaseUrl() + "/v3.0/oa/message/cs").putHeader("access_token", token)
+        .sendJsonObject(body)
+        .recover(failure -> Future.failedFuture(DeliveryException.retryable("unreachable", "Zalo OA API not reachable")));
+  }
+
+  /** {@code -216} access token invalid, {@code -220} expired or removed (channels.md §1.6). */
+  static boolean tokenRefused(HttpResponse<Buffer> r) {
+    if (r.statusCode() != 200) {
+      return false;
+    }
+    try {
+      JsonObject b = r.bodyAsJsonObject();
+      Integer error = b == null ? null : b.getInteger("error");
+      return error != null && (error == -216 || error == -220);
+    } catch (RuntimeException notJson) {
+      return false;
+    }
   }
 
   static Future<Void> outcome(HttpResponse<Buffer> r) {

@@ -97,7 +97,8 @@ public final class AgentStore {
           .execute(Tuple.of(id, trackingCode));
       Future<RowSet<Row>> events = pool.preparedQuery("select " + EVENT_COLUMNS + " from event where inquiry_id = $1 order by seq limit 1000")
           .execute(Tuple.of(id));
-      return Future.all(messages, events).map(v -> {
+      Future<RowSet<Row>> media = pool.preparedQuery(MEDIA_OF_INQUIRY).execute(Tuple.of(id));
+      return Future.all(messages, events, media).map(v -> {
         JsonArray ms = new JsonArray();
         for (Row m : messages.result()) {
           JsonObject message = (JsonObject) m.getValue("message");
@@ -125,7 +126,7 @@ public final class AgentStore {
           }
           es.add(ev);
         }
-        return new JsonObject().put("inquiry", inquiry).put("messages", ms).put("events", es);
+        return new JsonObject().put("inquiry", inquiry).put("messages", ms).put("events", es).put("media", mediaJson(media.result()));
       });
     }).recover(AgentStore::unavailable);
   }
@@ -167,6 +168,37 @@ public final class AgentStore {
     return pool.preparedQuery("select " + EVENT_COLUMNS + " from event where seq > $1 and ($2::text is null or department = $2"
             + " or payload->'change'->'from'->>'department' = $2) order by seq limit $3")
         .execute(Tuple.of(since, scopeDepartment, limit))
+        .recover(AgentStore::unavailable);
+  }
+
+  private static final String MEDIA_OF_INQUIRY = "select md.id, md.message_id, md.idx, md.kind, md.name, md.status, md.content_type,"
+      + " md.size from media md join message m on m.id = md.message_id where m.inquiry_id = $1 order by md.message_id, md.idx";
+
+  /** The inquiry's downloaded attachments: what agents fetch at {@code /api/v1/media/{id}}. */
+  private static JsonArray mediaJson(RowSet<Row> rows) {
+    JsonArray out = new JsonArray();
+    for (Row r : rows) {
+      out.add(new JsonObject().put("id", r.getLong("id")).put("messageId", r.getLong("message_id")).put("index", r.getInteger("idx"))
+          .put("kind", r.getString("kind")).put("name", r.getString("name")).put("status", r.getString("status"))
+          .put("contentType", r.getString("content_type")).put("size", r.getLong("size")));
+    }
+    return out;
+  }
+
+  /** One attachment with its bytes; empty when unknown or its inquiry is out of the officer's scope. */
+  public Future<MediaFile> media(long id, String scopeDepartment) {
+    return pool.preparedQuery("select md.id, md.kind, md.name, md.status, md.content_type, md.bytes from media md"
+            + " join message m on m.id = md.message_id join inquiry i on i.id = m.inquiry_id"
+            + " where md.id = $1 and ($2::text is null or i.department = $2)")
+        .execute(Tuple.of(id, scopeDepartment))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return (MediaFile) null;
+          }
+          Row r = rows.iterator().next();
+          return new MediaFile(r.getLong("id"), r.getString("kind"), r.getString("name"), r.getString("status"),
+              r.getString("content_type"), r.getBuffer("bytes"));
+        })
         .recover(AgentStore::unavailable);
   }
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Agent replies on Facebook and Zalo inquiries through the outbox dispatcher: a Messenger answer reaches the (fake) Send API,
- * a closed window becomes a permanent reply.failed, and a Zalo answer says clearly that there is no OA access token yet.
+ * a closed window becomes a permanent reply.failed, and a Zalo answer says clearly that there is no OA access token when the app id and secret are not set.
  */
 class SocialReplyIT {
   @TempDir
@@ -110,7 +110,7 @@ class SocialReplyIT {
   }
 
   @Test
-  void aZaloReplyFailsAtOnceWithNoAccessTokenUntilTokenRefreshExists() throws Exception {
+  void aZaloReplyFailsAtOnceWithNoAccessTokenWhenZaloOAuthIsNotConfigured() throws Exception {
     String body = org.hotline1022.gateway.adapter.webhook.zalo.ZaloFixtures.text("2468458835296190001", "z_reply_1",
         System.currentTimeMillis(), "Cho hỏi thủ tục đăng ký tạm trú");
     int status = gw.http.post("/webhooks/zalo").putHeader("X-ZEvent-Signature", org.hotline1022.gateway.adapter.webhook.zalo.ZaloFixtures.mac(body))

@@ -119,7 +119,8 @@ class SocialReplySendersTest {
     fake.next(ProviderFake.ZALO_PATH, 200, ProviderFake.zaloError(-32));
     assertThat(failure(sender, r)).satisfies(e -> assertThat(e.code()).isEqualTo("rate_limited"))
         .satisfies(e -> assertThat(e.permanent()).isFalse());
-    fake.next(ProviderFake.ZALO_PATH, 200, ProviderFake.zaloError(-216));
+    // refused twice: the sender asks for a newer token and tries once more, then gives the retry to the outbox
+    fake.next(ProviderFake.ZALO_PATH, 200, ProviderFake.zaloError(-216)).next(ProviderFake.ZALO_PATH, 200, ProviderFake.zaloError(-220));
     assertThat(failure(sender, r).code()).isEqualTo("token_expired");
     fake.next(ProviderFake.ZALO_PATH, 200, ProviderFake.zaloError(-201));
     assertThat(failure(sender, r).permanent()).isTrue();
