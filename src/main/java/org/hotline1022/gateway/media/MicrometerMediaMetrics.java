@@ -10,11 +10,21 @@ public final class MicrometerMediaMetrics implements MediaMetrics {
 
   public MicrometerMediaMetrics(MeterRegistry registry) {
     this.registry = registry;
+    // every series from the start, at 0
+    for (Channel channel : new Channel[] {Channel.ZALO, Channel.FACEBOOK}) {
+      for (Outcome outcome : Outcome.values()) {
+        counter(channel, outcome);
+      }
+    }
   }
 
   @Override
   public void download(Channel channel, Outcome outcome) {
-    Counter.builder("hotline.media.downloads").description("Attachment downloads by channel and outcome")
-        .tag("channel", channel == null ? "unknown" : channel.tag()).tag("outcome", outcome.tag()).register(registry).increment();
+    counter(channel, outcome).increment();
+  }
+
+  private Counter counter(Channel channel, Outcome outcome) {
+    return Counter.builder("hotline.media.downloads").description("Attachment downloads by channel and outcome")
+        .tag("channel", channel == null ? "unknown" : channel.tag()).tag("outcome", outcome.tag()).register(registry);
   }
 }

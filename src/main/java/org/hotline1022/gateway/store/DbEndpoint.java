@@ -16,7 +16,9 @@ public record DbEndpoint(PgConnectOptions connectOptions, String jdbcUrl, String
     PgConnectOptions options = PgConnectOptions.fromUri(url.startsWith("postgres://") ? "postgresql://" + url.substring(11) : url);
     // an acknowledged inquiry must survive a crash whatever the server's default says
     options.setPipeliningLimit(256).setCachePreparedStatements(true).addProperty("synchronous_commit", "on");
-    String jdbc = "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/" + options.getDatabase();
+    // migrations are acknowledged work too: durable commits whatever the server's default
+    String jdbc = "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/" + options.getDatabase()
+        + "?options=-c%20synchronous_commit%3Don";
     return new DbEndpoint(options, jdbc, options.getUser(), options.getPassword(), connectTimeoutMs);
   }
 
