@@ -322,3 +322,70 @@ begin
   left join inquiry i on i.id = p.inquiry_id;
 end
 $$;
+
+-- The agent command `callback`, atomically like hotline_command (same SQLSTATEs: HL400, HL404,
+-- HL409): records an attempt to call the citizen back and its outcome, and moves the inquiry on:
+-- reached → assigned to the agent (a first response); wrong_number → closed; no_answer and busy
+-- leave it as it is (a callback inquiry stays in the callback queue).
+create function hotline_callback(code text, agent text, agent_department text, args jsonb)
+returns jsonb
+language plpgsql as $$
+declare
+  i inquiry;
+  c contact;
+  a callback_attempt;
+  v_outcome text := args->>'outcome';
+  v_note text := nullif(btrim(coalesce(args->>'note', '')), '');
+  before jsonb;
+  after jsonb;
+  change_from jsonb;
+  change_to jsonb;
+  attempts int;
+begin
+  if v_outcome is null or v_outcome not in ('reached', 'no_answer', 'busy', 'wrong_number') then
+    raise exception 'outcome must be reached, no_answer, busy or wrong_number' using errcode = 'HL400';
+  end if;
+  select * into i from inquiry where tracking_code = code for update;
+  if not found or (agent_department is not null and i.department <> agent_department) then
+    raise exception 'inquiry % not found', code using errcode = 'HL404';
+  end if;
+  if i.status = 'closed' then
+    raise exception 'inquiry % is closed', code using errcode = 'HL409';
+  end if;
+  select * into c from contact where id = i.contact_id;
+  if i.channel <> 'phone' and c.phone is null then
+    raise exception 'inquiry % has no phone number to call back', code using errcode = 'HL409';
+  end if;
+  if i.channel = 'phone' and c.address like 'anon:%' then
+    raise exception 'the caller of % withheld the number', code using errcode = 'HL409';
+  end if;
+  before := jsonb_build_object('status', i.status, 'assignee', i.assignee);
+
+  insert into callback_attempt (inquiry_id, agent, outcome, note) values (i.id, agent, v_outcome, v_note) returning * into a;
+  select count(*) into attempts from callback_attempt where inquiry_id = i.id;
+
+  if v_outcome = 'reached' then
+    update inquiry set status = 'assigned', assignee = agent, first_response_at = coalesce(first_response_at, now()),
+                       updated_at = now(), version = version + 1
+    where id = i.id returning * into i;
+  elsif v_outcome = 'wrong_number' then
+    update inquiry set status = 'closed', closed_at = now(), updated_at = now(), version = version + 1
+    where id = i.id returning * into i;
+  else
+    update inquiry set updated_at = now(), version = version + 1 where id = i.id returning * into i;
+  end if;
+
+  after := jsonb_build_object('status', i.status, 'assignee', i.assignee);
+  select coalesce(jsonb_object_agg(k, before->k), '{}'), coalesce(jsonb_object_agg(k, after->k), '{}')
+    into change_from, change_to
+  from jsonb_object_keys(after) k where before->k is distinct from after->k;
+
+  perform hotline_append_events(array['callback.attempted'], array[i.id], array[i.department], array[
+    jsonb_build_object('inquiry', hotline_inquiry_json(i, c), 'by', agent,
+                       'attempt', jsonb_build_object('id', a.id, 'outcome', a.outcome, 'note', a.note, 'at', a.at,
+                                                     'number', attempts),
+                       'change', jsonb_build_object('op', 'callback', 'from', change_from, 'to', change_to))
+    || case when v_outcome = 'wrong_number' then jsonb_build_object('reason', 'wrong_number') else '{}'::jsonb end]);
+  return jsonb_build_object('inquiry', hotline_inquiry_json(i, c), 'attemptId', a.id, 'previousDepartment', i.department);
+end
+$$;
