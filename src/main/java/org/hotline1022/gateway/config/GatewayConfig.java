@@ -26,6 +26,7 @@ public record GatewayConfig(
     MailConfig mail,
     List<String> unknownEnv,
     WebhookConfig webhooks,
+    CallsConfig calls,
     SipConfig sip) {
 
   public static GatewayConfig load() {
@@ -69,6 +70,7 @@ public record GatewayConfig(
         MailConfig.fromYaml(yaml, env),
         List.copyOf(tree.unknownEnv()),
         WebhookConfig.fromYaml(yaml, env),
+        CallsConfig.fromYaml(yaml, env),
         SipConfig.fromYaml(yaml, env));
   }
 
@@ -76,7 +78,7 @@ public record GatewayConfig(
   public String describe() {
     return "http=" + http + " db=" + db.safeUrl() + " poolSize=" + db.poolSize() + " dataDir=" + dataDir
         + " writer=" + writer + " web=" + web + " threadingWindows=" + threadingWindows + " shutdownGrace=" + shutdownGrace
-        + " auth=" + auth + " agents=" + agents + " reply=" + reply + " deadlines=" + deadlines + " mail=" + mail
+        + " auth=" + auth + " agents=" + agents + " reply=" + reply + " deadlines=" + deadlines + " mail=" + mail + " calls=" + calls
         + " sip=" + sip;
   }
 }
