@@ -15,7 +15,10 @@ import org.hotline1022.gateway.config.GatewayConfig;
 import org.hotline1022.gateway.health.DatabaseProbeVerticle;
 import org.hotline1022.gateway.health.Readiness;
 import org.hotline1022.gateway.inquiry.Routing;
+import org.hotline1022.gateway.intake.BatchedCallIntake;
+import org.hotline1022.gateway.intake.CallMetrics;
 import org.hotline1022.gateway.intake.Intake;
+import org.hotline1022.gateway.intake.MicrometerCallMetrics;
 import org.hotline1022.gateway.intake.Triage;
 import org.hotline1022.gateway.metrics.GatewayMetrics;
 import org.hotline1022.gateway.metrics.MicrometerGatewayMetrics;
@@ -28,6 +31,7 @@ import org.hotline1022.gateway.reply.ReplySender;
 import org.hotline1022.gateway.reply.SmtpReplySender;
 import org.hotline1022.gateway.reply.WebReplySender;
 import org.hotline1022.gateway.reply.ZaloReplySender;
+import org.hotline1022.gateway.store.CallWriterVerticle;
 import org.hotline1022.gateway.store.DatabaseVerticle;
 import org.hotline1022.gateway.store.WriterVerticle;
 import org.slf4j.Logger;
@@ -49,6 +53,7 @@ public final class Gateway {
   private final Readiness readiness = new Readiness();
   private final List<String> deployments = new ArrayList<>();
   private DatabaseVerticle database;
+  private BatchedCallIntake callIntake;
 
   public Gateway(Vertx vertx, GatewayConfig config, MeterRegistry registry, Routing routing, Triage triage) {
     this.vertx = vertx;
@@ -67,15 +72,23 @@ public final class Gateway {
     return database.endpoint();
   }
 
+  /** The phone inputs' entry to the store (set while starting, before any listener). */
+  public BatchedCallIntake callIntake() {
+    return callIntake;
+  }
+
   public Future<Gateway> start() {
     LOG.info("starting [{}]", config.describe());
     config.unknownEnv().forEach(name -> LOG.warn("environment variable matches no config key [name: {}]", name));
     Intake.registerCodecs(vertx);
+    BatchedCallIntake.registerCodecs(vertx);
     EventFeedVerticle.registerCodec(vertx);
     GatewayMetrics metrics = new MicrometerGatewayMetrics(registry);
     AuthKeys authKeys;
+    CallMetrics callMetrics = new MicrometerCallMetrics(registry);
     try {
       authKeys = AuthKeys.resolve(config.auth(), config.dataDir(), config.db().embedded());
+      callIntake = new BatchedCallIntake(vertx, config.calls(), routing, callMetrics);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -87,8 +100,10 @@ public final class Gateway {
     return deploy(database, new DeploymentOptions())
         .compose(v -> {
           Services s = new Services(config, database.endpoint(), routing, triage, registry, metrics, readiness,
-              new WebPortal.Limits(vertx, config.web()), authKeys, head, sessions);
+              new WebPortal.Limits(vertx, config.web()), authKeys, head, sessions, callIntake);
           return deploy(new WriterVerticle(s.db(), config.writer(), metrics), new DeploymentOptions())
+              .compose(w -> deploy(new CallWriterVerticle(s.db(), config.calls(), routing.zone().getId(), callMetrics),
+                  new DeploymentOptions()))
               .compose(w -> deploy(new DatabaseProbeVerticle(s.db(), readiness), new DeploymentOptions()))
               .compose(p -> deploy(new EventFeedVerticle(s.db(), head, config.agents().feedPollMs()), new DeploymentOptions()))
               .compose(f -> deploy(new OutboxDispatcherVerticle(s.db(), config.reply(), replySenders(),

@@ -25,7 +25,8 @@ public record GatewayConfig(
     DeadlineConfig deadlines,
     MailConfig mail,
     List<String> unknownEnv,
-    WebhookConfig webhooks) {
+    WebhookConfig webhooks,
+    CallsConfig calls) {
 
   public static GatewayConfig load() {
     return fromYaml(ConfigFiles.read("gateway.yaml"), System.getenv());
@@ -67,13 +68,14 @@ public record GatewayConfig(
         DeadlineConfig.fromYaml(yaml, env),
         MailConfig.fromYaml(yaml, env),
         List.copyOf(tree.unknownEnv()),
-        WebhookConfig.fromYaml(yaml, env));
+        WebhookConfig.fromYaml(yaml, env),
+        CallsConfig.fromYaml(yaml, env));
   }
 
   /** One line for the startup log: everything but secrets. */
   public String describe() {
     return "http=" + http + " db=" + db.safeUrl() + " poolSize=" + db.poolSize() + " dataDir=" + dataDir
         + " writer=" + writer + " web=" + web + " threadingWindows=" + threadingWindows + " shutdownGrace=" + shutdownGrace
-        + " auth=" + auth + " agents=" + agents + " reply=" + reply + " deadlines=" + deadlines + " mail=" + mail;
+        + " auth=" + auth + " agents=" + agents + " reply=" + reply + " deadlines=" + deadlines + " mail=" + mail + " calls=" + calls;
   }
 }
