@@ -26,7 +26,8 @@ public record GatewayConfig(
     MailConfig mail,
     List<String> unknownEnv,
     WebhookConfig webhooks,
-    CallsConfig calls) {
+    CallsConfig calls,
+    HepConfig hep) {
 
   public static GatewayConfig load() {
     return fromYaml(ConfigFiles.read("gateway.yaml"), System.getenv());
@@ -69,13 +70,15 @@ public record GatewayConfig(
         MailConfig.fromYaml(yaml, env),
         List.copyOf(tree.unknownEnv()),
         WebhookConfig.fromYaml(yaml, env),
-        CallsConfig.fromYaml(yaml, env));
+        CallsConfig.fromYaml(yaml, env),
+        HepConfig.fromYaml(yaml, env));
   }
 
   /** One line for the startup log: everything but secrets. */
   public String describe() {
     return "http=" + http + " db=" + db.safeUrl() + " poolSize=" + db.poolSize() + " dataDir=" + dataDir
         + " writer=" + writer + " web=" + web + " threadingWindows=" + threadingWindows + " shutdownGrace=" + shutdownGrace
-        + " auth=" + auth + " agents=" + agents + " reply=" + reply + " deadlines=" + deadlines + " mail=" + mail + " calls=" + calls;
+        + " auth=" + auth + " agents=" + agents + " reply=" + reply + " deadlines=" + deadlines + " mail=" + mail + " calls=" + calls
+        + " hep=" + hep;
   }
 }
