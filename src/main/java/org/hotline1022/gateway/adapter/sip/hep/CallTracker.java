@@ -246,7 +246,9 @@ public final class CallTracker {
       facts.put("sipCode", Integer.toString(code));
     }
     if (flagged != null) {
-      facts.put("flagged", flagged);
+      // The store reads flagged as a boolean; why the sweeper closed the call goes beside it.
+      facts.put("flagged", "true");
+      facts.put("closedBy", flagged);
     }
     if (c.byeFrom != null) {
       facts.put("byeFrom", c.byeFrom);

@@ -184,7 +184,7 @@ class CallTrackerTest {
     tracker.sweep(32_200);
     assertThat(signals).extracting(CallSignal::step).containsExactly(Step.OFFERED, Step.ENDED);
     assertThat(signals.get(1).cause()).isEqualTo(CallCause.NO_ANSWER);
-    assertThat(signals.get(1).facts()).containsEntry("flagged", "timeout").containsEntry("sipCode", "480");
+    assertThat(signals.get(1).facts()).containsEntry("flagged", "true").containsEntry("closedBy", "timeout").containsEntry("sipCode", "480");
     assertThat(sweeps).containsExactly(HepMetrics.Sweep.TIMEOUT);
   }
 
@@ -235,13 +235,13 @@ class CallTrackerTest {
     assertThat(signals).filteredOn(s -> s.step() == Step.ENDED).singleElement().satisfies(s -> {
       assertThat(s.callId()).isEqualTo("s1");
       assertThat(s.cause()).isEqualTo(CallCause.UNKNOWN);
-      assertThat(s.facts()).containsEntry("flagged", "timeout");
+      assertThat(s.facts()).containsEntry("flagged", "true").containsEntry("closedBy", "timeout");
     });
     tracker.sweep(3_601_002);
     CallSignal flagged = signals.get(signals.size() - 1);
     assertThat(flagged.callId()).isEqualTo("s2");
     assertThat(flagged.cause()).isEqualTo(CallCause.UNKNOWN);
-    assertThat(flagged.facts()).containsEntry("flagged", "maxDuration");
+    assertThat(flagged.facts()).containsEntry("flagged", "true").containsEntry("closedBy", "maxDuration");
     assertThat(sweeps).containsExactly(HepMetrics.Sweep.TIMEOUT, HepMetrics.Sweep.MAX_DURATION);
     assertThat(tracker.trackedCalls()).isZero();
   }
