@@ -47,7 +47,7 @@ language sql immutable parallel safe as $$
   select case step when 'offered' then 1 when 'ringing' then 2 when 'answered' then 3 when 'ended' then 4 else 0 end
 $$;
 
--- CallCause.needsCallback() (CallCauseSqlIT keeps the two equal): the citizen did not get through.
+-- CallCause.needsCallback() (CallStoreIT keeps the two equal): the citizen did not get through.
 create function hotline_call_needs_callback(cause text) returns boolean
 language sql immutable parallel safe as $$
   select coalesce(cause in ('cancel', 'busy', 'noAnswer', 'congestion'), false)

@@ -7,6 +7,8 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.hotline1022.gateway.adapter.sip.hep.HepCollectorVerticle;
+import org.hotline1022.gateway.adapter.sip.hep.MicrometerHepMetrics;
 import org.hotline1022.gateway.agent.AuthKeys;
 import org.hotline1022.gateway.stream.EventFeedVerticle;
 import org.hotline1022.gateway.stream.StreamHead;
@@ -114,6 +116,9 @@ public final class Gateway {
                   : deploy(new org.hotline1022.gateway.adapter.mail.ImapMailboxVerticle(config.mail(),
                       new Intake(vertx, triage, metrics, config.writer().ackTimeoutMs()),
                       vx -> new org.hotline1022.gateway.store.PgMailCheckpoints(s.db().pool(vx, "mail-checkpoints", 1, false))),
+                      new DeploymentOptions()))
+              .compose(m -> !config.hep().enabled() ? Future.succeededFuture("")
+                  : deploy(new HepCollectorVerticle(config.hep(), s.callIntake(), new MicrometerHepMetrics(registry), readiness),
                       new DeploymentOptions()))
               .compose(p -> vertx.deployVerticle(() -> new HttpVerticle(s), new DeploymentOptions().setInstances(config.http().instances())))
               .onSuccess(deployments::add);

@@ -30,7 +30,7 @@ final class ConfigTree {
     Map<String, Object> root = doc instanceof Map ? new LinkedHashMap<>((Map<String, Object>) doc) : new LinkedHashMap<>();
     ConfigTree tree = new ConfigTree(deepCopy(root));
     env.forEach((name, value) -> {
-      if (name.startsWith("HOTLINE_") && !SKIP.contains(name)) {
+      if (name.startsWith("HOTLINE_") && !SKIP.contains(name) && !name.equals(HepConfig.PORT_ENV)) {
         List<String> words = Arrays.asList(name.substring(8).toLowerCase(Locale.ROOT).split("_"));
         if (!tree.set(tree.root, words, value)) {
           tree.unknownEnv.add(name);

@@ -27,6 +27,7 @@ public record GatewayConfig(
     List<String> unknownEnv,
     WebhookConfig webhooks,
     CallsConfig calls,
+    HepConfig hep,
     SipConfig sip) {
 
   public static GatewayConfig load() {
@@ -71,6 +72,7 @@ public record GatewayConfig(
         List.copyOf(tree.unknownEnv()),
         WebhookConfig.fromYaml(yaml, env),
         CallsConfig.fromYaml(yaml, env),
+        HepConfig.fromYaml(yaml, env),
         SipConfig.fromYaml(yaml, env));
   }
 
@@ -79,6 +81,6 @@ public record GatewayConfig(
     return "http=" + http + " db=" + db.safeUrl() + " poolSize=" + db.poolSize() + " dataDir=" + dataDir
         + " writer=" + writer + " web=" + web + " threadingWindows=" + threadingWindows + " shutdownGrace=" + shutdownGrace
         + " auth=" + auth + " agents=" + agents + " reply=" + reply + " deadlines=" + deadlines + " mail=" + mail + " calls=" + calls
-        + " sip=" + sip;
+        + " hep=" + hep + " sip=" + sip;
   }
 }

@@ -46,6 +46,7 @@ public final class TestGateway implements AutoCloseable {
     env.put("HOTLINE_DATA_DIR", dataDir.toString());
     env.put("HOTLINE_WEB_RATE_LIMIT", "0");
     env.put("HOTLINE_JWT_SECRET", SECRET);
+    env.put("HOTLINE_PHONE_HEP_PORT", String.valueOf(Ports.free()));
     env.putAll(overrides);
     TestGateway t = new TestGateway(env);
     t.gateway.start().await();

@@ -201,6 +201,20 @@ class CallStoreIT {
   }
 
   @Test
+  void theDatabaseAgreesWithCallCauseOnWhichCallsNeedACallback() {
+    for (CallCause cause : CallCause.values()) {
+      boolean sql = gw.sql().preparedQuery("select hotline_call_needs_callback($1)").execute(Tuple.of(cause.tag())).await()
+          .iterator().next().getBoolean(0);
+      assertThat(sql).as(cause.tag()).isEqualTo(cause.needsCallback());
+      // and every cause is a stored value the call row accepts
+      send(ended("cause-" + cause.tag(), Instant.now(), null, cause, Source.HEP));
+    }
+    assertThat(count("select count(*) from phone_call where call_id like 'cause-%'")).isEqualTo(CallCause.values().length);
+    // no number: no callback inquiry (nobody to call); the row and the event are kept
+    assertThat(count("select count(*) from phone_call where call_id like 'cause-%' and inquiry_id is not null")).isEqualTo(1);
+  }
+
+  @Test
   void aHostileCallIdIsRefused() {
     CallSignal s = offered("x".repeat(300), Instant.now(), "0912 000 888", Source.HEP);
     Throwable failure = calls.submit(s).transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await();
