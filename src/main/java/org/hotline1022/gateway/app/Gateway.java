@@ -121,13 +121,27 @@ public final class Gateway {
                   : deploy(new HepCollectorVerticle(config.hep(), s.callIntake(), new MicrometerHepMetrics(registry), readiness),
                       new DeploymentOptions()))
               .compose(p -> vertx.deployVerticle(() -> new HttpVerticle(s), new DeploymentOptions().setInstances(config.http().instances())))
-              .onSuccess(deployments::add);
+              .onSuccess(deployments::add)
+              .compose(h -> deploySip(s));
         })
         .map(v -> {
           readiness.set("http", true);
           LOG.info("gateway ready [httpPort: {}]", config.http().port());
           return this;
         });
+  }
+
+  /**
+   * The SIP listener (overflow intake UAS, dialog events) last, so calls are answered only once
+   * their signals can be stored; stopped first, after flushing what it still holds.
+   */
+  private Future<String> deploySip(Services s) {
+    if (!config.sip().enabled()) {
+      return Future.succeededFuture("");
+    }
+    return deploy(new org.hotline1022.gateway.adapter.sip.SipVerticle(config.sip(), s.callIntake(),
+        new org.hotline1022.gateway.adapter.sip.MicrometerSipUasMetrics(registry), readiness::isShuttingDown), new DeploymentOptions())
+        .onSuccess(id -> readiness.set("sip", true));
   }
 
   /** One sender per channel that can answer; SMTP only when a server is configured. */

@@ -172,6 +172,11 @@ public final class Sipp {
       this.limit = limit;
     }
 
+    /** sipp's process id: what its {@code [pid]} keyword expands to. */
+    public long pid() {
+      return process.pid();
+    }
+
     public boolean isAlive() {
       return process.isAlive();
     }
