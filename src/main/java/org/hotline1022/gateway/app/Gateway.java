@@ -133,14 +133,18 @@ public final class Gateway {
 
   /**
    * The SIP listener (overflow intake UAS, dialog events) last, so calls are answered only once
-   * their signals can be stored; stopped first, after flushing what it still holds.
+   * their signals can be stored; stopped first, after flushing what it still holds. It runs on a
+   * thread of its own (a one-thread worker pool, so still one thread at a time): sharing an event
+   * loop with the call writer's batch work delayed SIP answers by seconds in the S1 bench.
    */
   private Future<String> deploySip(Services s) {
     if (!config.sip().enabled()) {
       return Future.succeededFuture("");
     }
     return deploy(new org.hotline1022.gateway.adapter.sip.SipVerticle(config.sip(), s.callIntake(),
-        new org.hotline1022.gateway.adapter.sip.MicrometerSipUasMetrics(registry), readiness::isShuttingDown), new DeploymentOptions())
+        new org.hotline1022.gateway.adapter.sip.MicrometerSipUasMetrics(registry), readiness::isShuttingDown),
+        new DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER).setWorkerPoolName("sip-listener")
+            .setWorkerPoolSize(1))
         .onSuccess(id -> readiness.set("sip", true));
   }
 
