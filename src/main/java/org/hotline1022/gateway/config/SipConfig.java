@@ -23,6 +23,7 @@ import java.util.Map;
  * @param t4Ms RFC 3261 T4 (5000): Timer I on UDP
  * @param maxTransactions server transactions kept at once; beyond: 503 + Retry-After
  * @param overloadRetryAfterSeconds {@code Retry-After} with that 503
+ * @param maxConnections TCP connections at once; a connection beyond it is closed at once
  * @param subscriptions PBX URIs to SUBSCRIBE to for {@code Event: dialog}
  * @param subscribeExpiresSeconds {@code Expires} asked for (RFC 4235 default 3600)
  * @param resubscribeSeconds wait before re-subscribing after a failure or a {@code terminated} without retry-after
@@ -46,6 +47,7 @@ public record SipConfig(
     long t4Ms,
     int maxTransactions,
     int overloadRetryAfterSeconds,
+    int maxConnections,
     List<String> subscriptions,
     int subscribeExpiresSeconds,
     int resubscribeSeconds,
@@ -100,6 +102,7 @@ public record SipConfig(
         s.number("t4Ms", 5000, 0, 600_000),
         s.integer("maxTransactions", 20_000, 1, 10_000_000),
         s.integer("overloadRetryAfterSeconds", 5, 1, 3600),
+        s.integer("maxConnections", 256, 1, 100_000),
         list(s.raw().get("subscriptions")),
         s.integer("subscribeExpiresSeconds", 3600, 10, 86_400),
         s.integer("resubscribeSeconds", 30, 1, 86_400),

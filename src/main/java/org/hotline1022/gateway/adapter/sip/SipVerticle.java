@@ -36,6 +36,7 @@ public final class SipVerticle extends VerticleBase {
   private DialogSubscriber subscriber;
   private SipListener listener;
   private long sweepTimer = -1;
+  private int connections;
   private volatile boolean stopping;
 
   /**
@@ -105,6 +106,13 @@ public final class SipVerticle extends VerticleBase {
   }
 
   private void onConnection(NetSocket socket) {
+    if (connections >= config.maxConnections()) {
+      metrics.malformed("tcp", "connection_limit");
+      socket.close();
+      return;
+    }
+    connections++;
+    socket.closeHandler(v -> connections--);
     SipStreamFramer framer = new SipStreamFramer();
     String host = socket.remoteAddress().hostAddress();
     int port = socket.remoteAddress().port();

@@ -21,9 +21,14 @@ final class SipPeer implements AutoCloseable {
   private final StringBuilder tcpIn = new StringBuilder();
 
   SipPeer(int target) {
+    this(target, 0);
+  }
+
+  /** A peer bound to {@code localPort} (0: any). */
+  SipPeer(int target, int localPort) {
     this.target = target;
     try {
-      udp = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+      udp = new DatagramSocket(localPort, InetAddress.getLoopbackAddress());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -396,4 +396,108 @@ class SipVerticleTest {
     assertThat(count("hotline.sip.dialog.documents", "outcome", "stale")).isEqualTo(1);
     assertThat(count("hotline.sip.malformed", "transport", "body", "reason", "dialog_info_dtd")).isEqualTo(1);
   }
+
+  /** Answers a SUBSCRIBE received by the peer (acting as the PBX notifier). */
+  private String answerSubscribe(String subscribe, int status, String extra) {
+    String to = SipPeer.header(subscribe, "To");
+    String answer = "SIP/2.0 " + status + " Whatever\r\n" + String.join("", SipPeer.headers(subscribe, "Via").stream()
+        .map(v -> "Via: " + v + "\r\n").toList())
+        + "From: " + SipPeer.header(subscribe, "From") + "\r\n"
+        + "To: " + to + (to.contains(";tag=") ? "" : ";tag=pbx1") + "\r\n"
+        + "Call-ID: " + SipPeer.header(subscribe, "Call-ID") + "\r\n"
+        + "CSeq: " + SipPeer.header(subscribe, "CSeq") + "\r\n"
+        + "Contact: <sip:pbx@127.0.0.1:" + peer.port() + ">\r\n" + extra + "Content-Length: 0\r\n\r\n";
+    peer.send(answer);
+    return answer;
+  }
+
+  /** The next SUBSCRIBE that is not a retransmission of {@code previous} (Timer E copies are skipped). */
+  private String nextSubscribe(Duration wait, String previous) {
+    long end = System.nanoTime() + wait.toNanos();
+    while (System.nanoTime() < end) {
+      String m = peer.receive(Duration.ofMillis(200));
+      if (m != null && m.startsWith("SUBSCRIBE ") && (previous == null
+          || !(SipPeer.header(m, "Call-ID") + SipPeer.header(m, "CSeq")).equals(
+              SipPeer.header(previous, "Call-ID") + SipPeer.header(previous, "CSeq")))) {
+        return m;
+      }
+    }
+    throw new AssertionError("no SUBSCRIBE within " + wait);
+  }
+
+  @Test
+  void subscriptionIsRefreshedBeforeExpiryAndStartedOverAfterARefusalOrTermination() throws Exception {
+    port = Ports.free();
+    int pbx;
+    try (SipPeer notifier = new SipPeer(0)) {
+      pbx = notifier.port(); // only to learn a free port for the peer below
+    }
+    peer = null;
+    Map<String, String> env = new HashMap<>(Map.of("HOTLINE_SIP_PORT", Integer.toString(port), "HOTLINE_PHONE_SIP_HOST", "127.0.0.1",
+        "HOTLINE_PHONE_SIP_T1_MS", "50", "HOTLINE_PHONE_SIP_RESUBSCRIBE_SECONDS", "1",
+        "HOTLINE_PHONE_SIP_SUBSCRIPTIONS", "sip:1022@127.0.0.1:" + pbx));
+    SipConfig config = GatewayConfig.fromYaml(ConfigFiles.read("gateway.yaml"), env).sip();
+    peer = new SipPeer(port, pbx);
+    vertx.deployVerticle(new SipVerticle(config, intake, new MicrometerSipUasMetrics(registry), draining::get)).await();
+
+    String first = nextSubscribe(Duration.ofSeconds(3), null);
+    assertThat(first).startsWith("SUBSCRIBE sip:1022@127.0.0.1:" + pbx + " SIP/2.0");
+    assertThat(SipPeer.header(first, "Event")).isEqualTo("dialog");
+    assertThat(SipPeer.header(first, "Accept")).isEqualTo("application/dialog-info+xml");
+    assertThat(SipPeer.header(first, "Contact")).contains("127.0.0.1:" + port);
+    String callId = SipPeer.header(first, "Call-ID");
+    answerSubscribe(first, 200, "Expires: 2\r\n");
+    // refreshed at 80 % of 2 s, in the dialog: same Call-ID, our tag, the notifier's tag, next CSeq
+    long t0 = System.nanoTime();
+    String refresh = nextSubscribe(Duration.ofSeconds(4), first);
+    assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(1200L, 2000L);
+    assertThat(SipPeer.header(refresh, "Call-ID")).isEqualTo(callId);
+    assertThat(SipPeer.header(refresh, "CSeq")).isEqualTo("2 SUBSCRIBE");
+    assertThat(SipPeer.header(refresh, "To")).contains(";tag=pbx1");
+    assertThat(refresh).startsWith("SUBSCRIBE sip:pbx@127.0.0.1:" + pbx);
+    // the notifier forgot it: start over with a new Call-ID after resubscribeSeconds
+    answerSubscribe(refresh, 481, "");
+    String fresh = nextSubscribe(Duration.ofSeconds(4), refresh);
+    assertThat(SipPeer.header(fresh, "Call-ID")).isNotEqualTo(callId);
+    assertThat(SipPeer.header(fresh, "CSeq")).isEqualTo("1 SUBSCRIBE");
+    answerSubscribe(fresh, 200, "Expires: 600\r\n");
+    Eventually.until(Duration.ofSeconds(2), "active", () -> registry.find("hotline.sip.subscriptions").gauge().value() == 1);
+    // a NOTIFY ending it with retry-after: the next SUBSCRIBE comes after about that long
+    String notify = "NOTIFY sip:hotline-gateway@127.0.0.1:" + port + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + pbx
+        + ";branch=z9hG4bK-nt1\r\nFrom: <sip:1022@127.0.0.1>;tag=pbx1\r\nTo: " + SipPeer.header(fresh, "From") + "\r\n"
+        + "Call-ID: " + SipPeer.header(fresh, "Call-ID") + "\r\nCSeq: 1 NOTIFY\r\nEvent: dialog\r\n"
+        + "Subscription-State: terminated;reason=timeout;retry-after=2\r\nContent-Length: 0\r\n\r\n";
+    peer.send(notify);
+    long t1 = System.nanoTime();
+    String answer = peer.receive();
+    while (answer.startsWith("SUBSCRIBE ")) {
+      answer = peer.receive(); // a late Timer E copy
+    }
+    assertThat(SipPeer.status(answer)).isEqualTo(200);
+    String again = nextSubscribe(Duration.ofSeconds(5), fresh);
+    assertThat((System.nanoTime() - t1) / 1_000_000).isBetween(1800L, 3500L);
+    assertThat(SipPeer.header(again, "Call-ID")).isNotEqualTo(SipPeer.header(fresh, "Call-ID"));
+    // a NOTIFY for the ended subscription now matches nothing
+    peer.send(notify.replace("z9hG4bK-nt1", "z9hG4bK-nt2").replace("1 NOTIFY", "2 NOTIFY"));
+    String late = peer.receive();
+    while (late.startsWith("SUBSCRIBE ")) {
+      late = peer.receive();
+    }
+    assertThat(SipPeer.status(late)).isEqualTo(481);
+  }
+
+  @Test
+  void tcpConnectionsAreBounded() throws Exception {
+    start(Map.of("HOTLINE_PHONE_SIP_MAX_CONNECTIONS", "1"));
+    try (java.net.Socket first = new java.net.Socket("127.0.0.1", port); java.net.Socket second = new java.net.Socket("127.0.0.1", port)) {
+      second.setSoTimeout(3000);
+      assertThat(second.getInputStream().read()).as("closed at once").isEqualTo(-1);
+      first.getOutputStream().write(request("OPTIONS", "tc1", "z9hG4bK-tc1", 1, null, "").replace("SIP/2.0/UDP", "SIP/2.0/TCP")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      first.setSoTimeout(3000);
+      byte[] b = new byte[12];
+      assertThat(new String(b, 0, first.getInputStream().read(b), java.nio.charset.StandardCharsets.UTF_8)).startsWith("SIP/2.0 200");
+    }
+    assertThat(count("hotline.sip.malformed", "reason", "connection_limit")).isEqualTo(1);
+  }
 }
