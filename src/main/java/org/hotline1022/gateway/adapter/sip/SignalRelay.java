@@ -38,7 +38,12 @@ final class SignalRelay {
   /** Calls with a signal in flight → their later signals, waiting for it. */
   private final Map<String, ArrayDeque<CallSignal>> chains = new HashMap<>();
   private int inFlight;
+  /** Consecutive rounds (not signals) that saw a failure: the backoff exponent. */
   private int failures;
+  /** A signal of the current round failed. */
+  private boolean roundFailed;
+  /** Inside drain()'s loop (a synchronously completed signal must not end the round early). */
+  private boolean dispatching;
   private long timer = -1;
   private boolean draining;
 
@@ -97,7 +102,6 @@ final class SignalRelay {
     f.onComplete(ar -> {
       inFlight--;
       if (ar.succeeded()) {
-        failures = 0;
         metrics.signal(SipUasMetrics.SignalOutcome.STORED);
         next(signal.callId());
       } else if (ar.cause() instanceof IntakeException e && !e.reason().transientFailure()) {
@@ -106,20 +110,27 @@ final class SignalRelay {
         next(signal.callId());
       } else {
         metrics.signal(SipUasMetrics.SignalOutcome.RETRIED);
-        failures++;
+        roundFailed = true;
         enqueue(signal);
         ArrayDeque<CallSignal> later = chains.remove(signal.callId());
         if (later != null) {
           later.forEach(this::enqueue); // they keep their order, behind the one that failed
         }
       }
-      if (draining && inFlight == 0) {
-        draining = false;
-        if (!buffer.isEmpty()) {
-          schedule(failures == 0 ? 0 : delay());
-        }
+      if (inFlight == 0 && !dispatching) {
+        roundEnd();
       }
     });
+  }
+
+  /** A round ends when nothing is in flight: one failure or many, the backoff grows by one step. */
+  private void roundEnd() {
+    failures = roundFailed ? failures + 1 : 0;
+    roundFailed = false;
+    draining = false;
+    if (!buffer.isEmpty()) {
+      schedule(failures == 0 ? 0 : delay());
+    }
   }
 
   private void enqueue(CallSignal signal) {
@@ -129,8 +140,8 @@ final class SignalRelay {
       LOG.warn("signal buffer full, oldest call signal dropped [callId: {}, step: {}]", dropped.callId(), dropped.step());
     }
     buffer.addLast(signal);
-    if (!draining) {
-      schedule(delay());
+    if (!draining && inFlight == 0) {
+      schedule(delay()); // else the end of the round schedules the retry
     }
   }
 
@@ -156,11 +167,13 @@ final class SignalRelay {
     }
     draining = true;
     int n = Math.min(WINDOW, buffer.size());
+    dispatching = true;
     for (int i = 0; i < n; i++) {
       dispatch(buffer.pollFirst());
     }
+    dispatching = false;
     if (inFlight == 0) {
-      draining = false; // everything taken was chained behind signals still on their way
+      roundEnd(); // every signal of the round completed at once
     }
   }
 

@@ -500,4 +500,16 @@ class SipVerticleTest {
     }
     assertThat(count("hotline.sip.malformed", "reason", "connection_limit")).isEqualTo(1);
   }
+
+  @Test
+  void aBurstOfFailuresBacksOffPerRoundNotPerSignal() throws Exception {
+    // 60 failed signals in one round must grow the backoff by one step, not sixty (30 s cap)
+    start(Map.of("HOTLINE_PHONE_SIP_SIGNAL_RETRY_BASE_MS", "100", "HOTLINE_PHONE_SIP_SIGNAL_RETRY_MAX_MS", "30000"));
+    intake.failNext.set(60);
+    for (int i = 0; i < 20; i++) {
+      peer.send(invite("burst-" + i, "z9hG4bK-burst" + i, ""));
+    }
+    peer.drain(Duration.ofMillis(200));
+    Eventually.until(Duration.ofSeconds(3), "all 60 signals stored soon after the outage", () -> intake.stored.size() == 60);
+  }
 }
