@@ -175,7 +175,8 @@ final class OverflowUas {
       if (t.state == State.COMPLETED && txns.remove(t.key, t)) {
         cancel(t.gTimer);
         metrics.ackTimeout();
-        LOG.info("final answer never acknowledged [callId: {}, status: {}]", t.invite.callId(), t.finalStatus);
+        // counted; debug only, since a peer that drops ACKs would otherwise flood the log
+        LOG.debug("final answer never acknowledged [callId: {}, status: {}]", t.invite.callId(), t.finalStatus);
       }
     });
   }

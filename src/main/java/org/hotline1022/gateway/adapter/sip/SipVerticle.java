@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The SIP listener on UDP and TCP {@code phone.sip.port}: the overflow intake UAS and the
- * dialog-event input (sip.md §2, §3). One instance, one event loop: every transaction, timer,
- * subscription and publication lives on it, so nothing needs locking. Datagrams are parsed whole;
+ * dialog-event input (sip.md §2, §3). One instance on one context: every transaction, timer,
+ * subscription and publication lives on it, so nothing needs locking. {@code Gateway} deploys it on
+ * a one-thread worker pool of its own, so the call writer's batch work never delays a SIP answer;
+ * nothing in it blocks, so an event loop works as well (the tests deploy it so). Datagrams are parsed whole;
  * TCP is framed per connection and answered on the same connection. Unparsable input is counted
  * and answered 400 when the text still shows where to (a broken TCP stream is then closed). Call
  * signals go to {@link CallIntake} after the SIP answer, through the bounded retry buffer.
