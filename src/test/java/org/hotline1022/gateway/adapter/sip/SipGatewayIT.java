@@ -226,6 +226,7 @@ class SipGatewayIT {
     assertThat(row.getString("cause")).isEqualTo("normalClearing");
     assertThat(row.getString("agent")).isEqualTo("agent07");
     assertThat(row.getString("caller")).isEqualTo("+84912345678");
+    assertThat(row.getString("caller_name")).isEqualTo("Nguyen Van A");
     assertThat(row.getArrayOfStrings("sources")).containsExactly("dialog");
     assertThat(count("select count(*) from inquiry where id = $1 and status = 'new'", row.getLong("inquiry_id"))).isEqualTo(1);
     // 'terminated;reason=noresource': the gateway subscribes again (resubscribeSeconds = 1)
