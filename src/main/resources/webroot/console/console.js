@@ -23,7 +23,13 @@
     STTTT: 'Sở Thông tin và Truyền thông' };
   var ROLES = { operator: 'Điện thoại viên', officer: 'Cán bộ chuyên môn', supervisor: 'Giám sát viên', admin: 'Quản trị' };
   var OPS = { claim: 'Nhận xử lý', reply: 'Gửi trả lời', note: 'Lưu ghi chú', transfer: 'Chuyển cơ quan', update: 'Sửa phân loại',
-    close: 'Đóng phản ánh', subscribe: 'Đăng ký nhận sự kiện', ping: 'Kiểm tra' };
+    close: 'Đóng phản ánh', callback: 'Ghi kết quả gọi lại', subscribe: 'Đăng ký nhận sự kiện', ping: 'Kiểm tra' };
+  var CALL_STATES = { offered: 'Cuộc gọi đến', ringing: 'Đang đổ chuông', answered: 'Đang nghe máy', ended: 'Đã kết thúc' };
+  var CAUSES = { normalClearing: 'kết thúc bình thường', cancel: 'người gọi gác máy khi đang chờ', busy: 'tổng đài bận',
+    noAnswer: 'không có người nghe máy', rejected: 'bị từ chối', notFound: 'không tìm thấy số', congestion: 'tổng đài quá tải',
+    forwarded: 'chuyển tiếp', unknown: 'không rõ' };
+  var CALLBACK_OUTCOMES = { reached: 'Đã liên lạc được', no_answer: 'Không nghe máy', busy: 'Máy bận', wrong_number: 'Sai số' };
+  var LIVE_CALL_MAX_MS = 3 * 3600 * 1000; // a call whose end we never saw leaves the panel after this
   var ERRORS = {
     bad_request: 'Yêu cầu không hợp lệ',
     unauthorized: 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại',
@@ -50,7 +56,8 @@
     rows: new Map(),      // trackingCode -> {el, key}
     search: null,         // {q, codes: Set} while a free-text search is active
     shown: SHOW_STEP, selected: null, detail: null,
-    pending: new Map(), ids: 0, applied: [], renderQueued: false, previewFetches: new Set(), previewActive: 0
+    pending: new Map(), ids: 0, applied: [], renderQueued: false, previewFetches: new Set(), previewActive: 0,
+    calls: new Map()      // callId -> call not yet ended, from call.* events (docs/phone.md)
   };
 
   function $(id) { return document.getElementById(id); }
@@ -104,6 +111,7 @@
       if (r.el.isConnected) { var inq = S.items.get(code); if (inq) paintDue(r.due, inq, now); }
     });
     if (S.detail) paintDue($('d-due'), S.detail.inquiry, now);
+    tickCalls(now);
   }
 
   // ---------------------------------------------------------------- auth and REST
@@ -152,7 +160,8 @@
     S.ws = null; S.open = false; S.lastSeq = null; S.loaded = false;
     S.pending.forEach(function (p) { clearTimeout(p.timer); });
     S.pending.clear();
-    S.items.clear(); S.previews.clear(); S.flags.clear(); S.rows.clear(); S.previewFetches.clear();
+    S.items.clear(); S.previews.clear(); S.flags.clear(); S.rows.clear(); S.previewFetches.clear(); S.calls.clear();
+    renderCalls();
     S.search = null; S.selected = null; S.detail = null;
     $('queue').replaceChildren();
     $('detail-body').hidden = true; $('detail-empty').hidden = false;
@@ -319,6 +328,7 @@
     var wasUrgent = code && S.items.has(code) && S.items.get(code).priority === 'urgent';
     if (f.inquiry) merge(f.inquiry);
     if (f.message && f.message.direction === 'in' && f.message.text) S.previews.set(code, f.message.text);
+    if (f.type.indexOf('call.') === 0) updateCall(f);
     if (f.type === 'deadline.warning') S.flags.set(code, 'warn');
     if (f.type === 'deadline.overdue') S.flags.set(code, 'over');
     var inq = code && S.items.get(code);
@@ -327,6 +337,44 @@
     }
     if (S.detail && code === S.selected) applyToDetail(f);
     scheduleRender();
+  }
+
+  // ---------------------------------------------------------------- live calls
+  /** Calls ringing or in progress, from call.* events; an ended call leaves the panel (its inquiry is in the queue). */
+  function updateCall(f) {
+    if (!f.callId) return;
+    if (f.step === 'ended' || f.state === 'ended') {
+      S.calls.delete(f.callId);
+    } else {
+      var old = S.calls.get(f.callId) || {};
+      S.calls.set(f.callId, { callId: f.callId, caller: f.caller || old.caller, callerName: f.callerName || old.callerName,
+        state: f.state || f.step, since: old.since || Date.parse(f.stepAt || f.at) || Date.now(), trackingCode: f.trackingCode || old.trackingCode });
+    }
+    renderCalls();
+  }
+  function renderCalls() {
+    var list = $('calls'), calls = Array.from(S.calls.values()).sort(function (a, b) { return a.since - b.since; });
+    $('calls-pane').hidden = calls.length === 0;
+    $('calls-count').textContent = '(' + calls.length + ')';
+    var now = Date.now();
+    list.replaceChildren.apply(list, calls.map(function (c) {
+      var li = el('li');
+      li.setAttribute('data-call-id', c.callId);
+      li.setAttribute('data-state', c.state);
+      li.appendChild(el('span', 'caller', c.caller || 'Số ẩn'));
+      if (c.callerName) li.appendChild(el('span', 'meta', c.callerName));
+      li.appendChild(el('span', 'state', label(CALL_STATES, c.state)));
+      var t = el('span', 'elapsed', duration(now - c.since));
+      t.setAttribute('data-since', c.since);
+      li.appendChild(t);
+      return li;
+    }));
+  }
+  function tickCalls(now) {
+    var stale = false;
+    S.calls.forEach(function (c, id) { if (now - c.since > LIVE_CALL_MAX_MS) { S.calls.delete(id); stale = true; } });
+    if (stale) { renderCalls(); return; }
+    $('calls').querySelectorAll('.elapsed').forEach(function (t) { t.textContent = duration(now - Number(t.getAttribute('data-since'))); });
   }
 
   function announce(text) {
@@ -573,13 +621,19 @@
     var mine = S.agent && inq.assignee === S.agent.sub;
     $('claim').disabled = closed || mine;
     $('claim').textContent = mine ? 'Bạn đang xử lý' : inq.assignee ? 'Nhận lại xử lý' : 'Nhận xử lý';
-    ['reply-send', 'transfer', 'update', 'close'].forEach(function (id) { $(id).disabled = closed; });
+    ['reply-send', 'transfer', 'update', 'close', 'callback'].forEach(function (id) { $(id).disabled = closed; });
+    var phone = inq.channel === 'phone' || inq.status === 'callback' || !!(inq.contact && inq.contact.phone);
+    $('callback-group').hidden = !phone;
+    var attempts = d.events.filter(function (e) { return e.type === 'callback.attempted'; });
+    $('callback-attempts').textContent = attempts.length ? 'Đã gọi lại ' + attempts.length + ' lần; lần cuối: ' +
+      label(CALLBACK_OUTCOMES, (attempts[attempts.length - 1].attempt || {}).outcome) : '';
     if (full) {
       fill($('topic-select'), TOPICS);
       fill($('priority-select'), PRIORITIES);
       $('transfer-dept').value = '';
       $('transfer-reason').value = '';
       $('close-resolution').value = '';
+      $('callback-note').value = '';
     }
     $('topic-select').value = inq.topic;
     $('priority-select').value = inq.priority;
@@ -633,6 +687,15 @@
       case 'reply.failed': return 'Gửi trả lời lỗi' + (e.permanent ? ' (không gửi lại)' : ' (sẽ thử lại)') + (e.error ? ': ' + e.error : '');
       case 'deadline.warning': return 'Sắp đến hạn trả lời';
       case 'deadline.overdue': return 'Quá hạn trả lời';
+      case 'call.offered': return 'Cuộc gọi đến từ ' + (e.caller || 'số ẩn');
+      case 'call.ringing': return 'Đang đổ chuông';
+      case 'call.answered': return 'Đã nghe máy' + (e.agent ? ' (máy lẻ ' + e.agent + ')' : '');
+      case 'call.ended':
+        return 'Cuộc gọi kết thúc: ' + label(CAUSES, e.cause) + (e.ringMs != null ? ', đổ chuông ' + duration(e.ringMs) : '') +
+          (e.talkMs != null ? ', đàm thoại ' + duration(e.talkMs) : '');
+      case 'callback.attempted':
+        var a = e.attempt || {};
+        return 'Gọi lại lần ' + (a.number || '?') + ': ' + label(CALLBACK_OUTCOMES, a.outcome) + (a.note ? ' — “' + a.note + '”' : '') + by;
       default: return e.type;
     }
   }
@@ -747,6 +810,11 @@
       if ($('priority-select').value !== inq.priority) m.priority = $('priority-select').value;
       if (!Object.keys(m).length) { setResult('err', 'Chưa thay đổi lĩnh vực hay mức độ.'); return; }
       command('update', m);
+    });
+    $('callback').addEventListener('click', function () {
+      var m = { outcome: $('callback-outcome').value }, note = $('callback-note').value.trim();
+      if (note) m.note = note;
+      command('callback', m, function (ok) { if (ok) $('callback-note').value = ''; });
     });
     $('close').addEventListener('click', function () {
       var res = $('close-resolution').value.trim();

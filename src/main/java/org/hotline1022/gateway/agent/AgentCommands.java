@@ -19,7 +19,9 @@ import org.hotline1022.gateway.store.CommandException;
  * woken so delivery starts at once.
  */
 public final class AgentCommands {
-  public static final Set<String> OPS = Set.of("claim", "reply", "transfer", "note", "update", "close");
+  public static final Set<String> OPS = Set.of("claim", "reply", "transfer", "note", "update", "close", "callback");
+  /** Outcomes of a {@code callback} attempt. */
+  public static final Set<String> CALLBACK_OUTCOMES = Set.of("reached", "no_answer", "busy", "wrong_number");
   private static final int MAX_TEXT = 10_000;
 
   private final Vertx vertx;
@@ -73,6 +75,14 @@ public final class AgentCommands {
         putIfPresent(args, "department", department(department, false));
       }
       case "close" -> putIfPresent(args, "resolution", text(body, "resolution", false));
+      case "callback" -> {
+        String outcome = string(body, "outcome");
+        if (outcome == null || !CALLBACK_OUTCOMES.contains(outcome)) {
+          throw new CommandException("bad_request", "outcome must be reached, no_answer, busy or wrong_number");
+        }
+        args.put("outcome", outcome);
+        putIfPresent(args, "note", text(body, "note", false));
+      }
       default -> { }
     }
     return args;

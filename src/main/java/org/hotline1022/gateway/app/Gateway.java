@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hotline1022.gateway.adapter.sip.hep.HepCollectorVerticle;
+import org.hotline1022.gateway.adapter.sip.hep.MicrometerHepMetrics;
 import org.hotline1022.gateway.agent.AuthKeys;
 import org.hotline1022.gateway.agent.SessionCounts;
 import org.hotline1022.gateway.stream.EventFeedVerticle;
@@ -22,7 +25,10 @@ import org.hotline1022.gateway.config.GatewayConfig;
 import org.hotline1022.gateway.health.DatabaseProbeVerticle;
 import org.hotline1022.gateway.health.Readiness;
 import org.hotline1022.gateway.inquiry.Routing;
+import org.hotline1022.gateway.intake.BatchedCallIntake;
+import org.hotline1022.gateway.intake.CallMetrics;
 import org.hotline1022.gateway.intake.Intake;
+import org.hotline1022.gateway.intake.MicrometerCallMetrics;
 import org.hotline1022.gateway.intake.Triage;
 import org.hotline1022.gateway.metrics.GatewayMetrics;
 import org.hotline1022.gateway.metrics.MicrometerGatewayMetrics;
@@ -42,6 +48,7 @@ import org.hotline1022.gateway.reply.SocialMetrics;
 import org.hotline1022.gateway.reply.MicrometerSocialMetrics;
 import org.hotline1022.gateway.media.MediaVerticle;
 import org.hotline1022.gateway.media.MicrometerMediaMetrics;
+import org.hotline1022.gateway.store.CallWriterVerticle;
 import org.hotline1022.gateway.store.DatabaseVerticle;
 import org.hotline1022.gateway.store.PgRunLock;
 import org.hotline1022.gateway.store.WriterVerticle;
@@ -65,6 +72,7 @@ public final class Gateway {
   private final List<String> deployments = new CopyOnWriteArrayList<>();
   private final Map<String, String> names = new ConcurrentHashMap<>();
   private DatabaseVerticle database;
+  private BatchedCallIntake callIntake;
 
   public Gateway(Vertx vertx, GatewayConfig config, MeterRegistry registry, Routing routing, Triage triage) {
     this.vertx = vertx;
@@ -83,15 +91,23 @@ public final class Gateway {
     return database.endpoint();
   }
 
+  /** The phone inputs' entry to the store (set while starting, before any listener). */
+  public BatchedCallIntake callIntake() {
+    return callIntake;
+  }
+
   public Future<Gateway> start() {
     LOG.info("starting [{}]", config.describe());
     config.unknownEnv().forEach(name -> LOG.warn("environment variable matches no config key [name: {}]", name));
     Intake.registerCodecs(vertx);
+    BatchedCallIntake.registerCodecs(vertx);
     EventFeedVerticle.registerCodec(vertx);
     GatewayMetrics metrics = new MicrometerGatewayMetrics(registry);
     AuthKeys authKeys;
+    CallMetrics callMetrics = new MicrometerCallMetrics(registry);
     try {
       authKeys = AuthKeys.resolve(config.auth(), config.dataDir(), config.db().embedded());
+      callIntake = new BatchedCallIntake(vertx, config.calls(), routing, callMetrics);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -105,8 +121,10 @@ public final class Gateway {
     return deploy(database, new DeploymentOptions())
         .compose(v -> {
           Services s = new Services(config, database.endpoint(), routing, triage, registry, metrics, readiness,
-              new WebPortal.Limits(vertx, config.web()), authKeys, head, sessions);
+              new WebPortal.Limits(vertx, config.web()), authKeys, head, sessions, callIntake);
           return deploy(new WriterVerticle(s.db(), config.writer(), metrics), new DeploymentOptions())
+              .compose(w -> deploy(new CallWriterVerticle(s.db(), config.calls(), routing.zone().getId(), callMetrics),
+                  new DeploymentOptions()))
               .compose(w -> deploy(new DatabaseProbeVerticle(s.db(), readiness), new DeploymentOptions()))
               .compose(p -> deploy(new EventFeedVerticle(s.db(), head, config.agents().feedPollMs()), new DeploymentOptions()))
               .compose(f -> deploy(new ZaloTokenVerticle(s.db(), config.webhooks(), config.zaloToken(), socialMetrics, readiness),
@@ -128,8 +146,12 @@ public final class Gateway {
                       new DeploymentOptions()))
               .compose(m -> !config.reconcile().enabled() ? Future.succeededFuture("") : deploy(reconciliation(s, metrics),
                   new DeploymentOptions()))
+              .compose(m -> !config.hep().enabled() ? Future.succeededFuture("")
+                  : deploy(new HepCollectorVerticle(config.hep(), s.callIntake(), new MicrometerHepMetrics(registry), readiness),
+                      new DeploymentOptions()))
               .compose(p -> deploy("HttpVerticle",
-                  () -> vertx.deployVerticle(() -> new HttpVerticle(s), new DeploymentOptions().setInstances(config.http().instances()))));
+                  () -> vertx.deployVerticle(() -> new HttpVerticle(s), new DeploymentOptions().setInstances(config.http().instances()))))
+              .compose(h -> deploySip(s));
         })
         .map(v -> {
           readiness.set("http", true);
@@ -147,6 +169,23 @@ public final class Gateway {
         // the token the reply sender uses (kept in Postgres, refreshed by one process); a static token from the
         // environment only when the store has none
         () -> zaloTokens.token(null).recover(e -> zaloToken.isEmpty() ? Future.failedFuture(e) : Future.succeededFuture(zaloToken)));
+  }
+
+  /**
+   * The SIP listener (overflow intake UAS, dialog events) last, so calls are answered only once
+   * their signals can be stored; stopped first, after flushing what it still holds. It runs on a
+   * thread of its own (a one-thread worker pool, so still one thread at a time): sharing an event
+   * loop with the call writer's batch work delayed SIP answers by seconds in the S1 bench.
+   */
+  private Future<String> deploySip(Services s) {
+    if (!config.sip().enabled()) {
+      return Future.succeededFuture("");
+    }
+    return deploy(new org.hotline1022.gateway.adapter.sip.SipVerticle(config.sip(), s.callIntake(),
+        new org.hotline1022.gateway.adapter.sip.MicrometerSipUasMetrics(registry), readiness::isShuttingDown),
+        new DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER).setWorkerPoolName("sip-listener")
+            .setWorkerPoolSize(1))
+        .onSuccess(id -> readiness.set("sip", true));
   }
 
   /** One sender per channel that can answer; SMTP only when a server is configured. */

@@ -8,6 +8,7 @@ import org.hotline1022.gateway.adapter.web.WebPortal;
 import org.hotline1022.gateway.config.GatewayConfig;
 import org.hotline1022.gateway.health.Readiness;
 import org.hotline1022.gateway.inquiry.Routing;
+import org.hotline1022.gateway.intake.CallIntake;
 import org.hotline1022.gateway.intake.Triage;
 import org.hotline1022.gateway.metrics.GatewayMetrics;
 import org.hotline1022.gateway.store.DbEndpoint;
@@ -27,4 +28,5 @@ record Services(
     WebPortal.Limits webLimits,
     AuthKeys authKeys,
     StreamHead streamHead,
-    SessionCounts agentSessions) {}
+    SessionCounts agentSessions,
+    CallIntake callIntake) {}

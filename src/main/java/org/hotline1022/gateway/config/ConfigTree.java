@@ -30,7 +30,7 @@ final class ConfigTree {
     Map<String, Object> root = doc instanceof Map ? new LinkedHashMap<>((Map<String, Object>) doc) : new LinkedHashMap<>();
     ConfigTree tree = new ConfigTree(deepCopy(root));
     env.forEach((name, value) -> {
-      if (name.startsWith("HOTLINE_") && !SKIP.contains(name)) {
+      if (name.startsWith("HOTLINE_") && !SKIP.contains(name) && !name.equals(HepConfig.PORT_ENV)) {
         List<String> words = Arrays.asList(name.substring(8).toLowerCase(Locale.ROOT).split("_"));
         if (!tree.set(tree.root, words, value)) {
           tree.unknownEnv.add(name);
@@ -44,7 +44,8 @@ final class ConfigTree {
   private static final List<String> SKIP = List.of("HOTLINE_CONF_DIR", "HOTLINE_LOG_LEVEL", "HOTLINE_CONFIG", "HOTLINE_JWT_SECRET",
       "HOTLINE_FACEBOOK_APP_SECRET", "HOTLINE_FACEBOOK_VERIFY_TOKEN", "HOTLINE_FACEBOOK_PAGE_TOKEN", "HOTLINE_ZALO_APP_ID",
       "HOTLINE_ZALO_APP_SECRET", "HOTLINE_ZALO_OA_SECRET", "HOTLINE_ZALO_REFRESH_TOKEN", "HOTLINE_ZALO_ACCESS_TOKEN",
-      "HOTLINE_IMAP_URL", "HOTLINE_SMTP_URL");
+      "HOTLINE_IMAP_URL", "HOTLINE_SMTP_URL",
+      "HOTLINE_SIP_PORT");
 
   List<String> unknownEnv() {
     return unknownEnv;

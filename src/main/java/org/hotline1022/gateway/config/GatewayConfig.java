@@ -31,7 +31,10 @@ public record GatewayConfig(
     ReconcileConfig reconcile,
     ZaloTokenConfig zaloToken,
     MediaConfig media,
-    ReceiptConfig receipts) {
+    ReceiptConfig receipts,
+    CallsConfig calls,
+    HepConfig hep,
+    SipConfig sip) {
 
   public GatewayConfig {
     if (shutdownDrainDelay.compareTo(shutdownGrace) >= 0) {
@@ -85,7 +88,10 @@ public record GatewayConfig(
         ReconcileConfig.fromYaml(yaml, env),
         ZaloTokenConfig.fromYaml(yaml, env),
         MediaConfig.fromYaml(yaml, env),
-        ReceiptConfig.fromYaml(yaml, env));
+        ReceiptConfig.fromYaml(yaml, env),
+        CallsConfig.fromYaml(yaml, env),
+        HepConfig.fromYaml(yaml, env),
+        SipConfig.fromYaml(yaml, env));
   }
 
   /** One line for the startup log: everything but secrets. */
@@ -94,6 +100,7 @@ public record GatewayConfig(
         + " writer=" + writer + " web=" + web + " threadingWindows=" + threadingWindows + " shutdownGrace=" + shutdownGrace
         + " shutdownDrainDelay=" + shutdownDrainDelay
         + " auth=" + auth + " agents=" + agents + " reply=" + reply + " deadlines=" + deadlines + " mail=" + mail + " metrics=" + metrics
-        + " reconcile=" + reconcile + " zaloToken=" + zaloToken + " media=" + media + " receipts=" + receipts.channels();
+        + " reconcile=" + reconcile + " zaloToken=" + zaloToken + " media=" + media + " receipts=" + receipts.channels()
+        + " calls=" + calls + " hep=" + hep + " sip=" + sip;
   }
 }

@@ -55,7 +55,7 @@ public final class Intake {
         });
   }
 
-  private static IntakeException toIntakeException(Throwable failure) {
+  static IntakeException toIntakeException(Throwable failure) {
     if (failure instanceof ReplyException re) {
       if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
         IntakeException.Reason[] reasons = IntakeException.Reason.values();

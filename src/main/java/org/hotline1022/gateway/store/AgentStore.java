@@ -98,7 +98,14 @@ public final class AgentStore {
       Future<RowSet<Row>> events = pool.preparedQuery("select " + EVENT_COLUMNS + " from event where inquiry_id = $1 order by seq limit 1000")
           .execute(Tuple.of(id));
       Future<RowSet<Row>> media = pool.preparedQuery(MEDIA_OF_INQUIRY).execute(Tuple.of(id));
-      return Future.all(messages, events, media).map(v -> {
+      // a phone inquiry's calls and callback attempts (V6)
+      Future<RowSet<Row>> calls = pool.preparedQuery("select hotline_call_json(p, p.state, null, $2) - 'source' as call from phone_call p"
+              + " where p.inquiry_id = $1 order by coalesce(p.offered_at, p.ringing_at, p.answered_at, p.ended_at) limit 200")
+          .execute(Tuple.of(id, trackingCode));
+      Future<RowSet<Row>> callbacks = pool.preparedQuery("select jsonb_build_object('id', a.id, 'agent', a.agent, 'outcome', a.outcome,"
+              + " 'note', a.note, 'at', a.at) as attempt from callback_attempt a where a.inquiry_id = $1 order by a.id limit 200")
+          .execute(Tuple.of(id));
+      return Future.all(messages, events, media, calls, callbacks).map(v -> {
         JsonArray ms = new JsonArray();
         for (Row m : messages.result()) {
           JsonObject message = (JsonObject) m.getValue("message");
@@ -126,7 +133,12 @@ public final class AgentStore {
           }
           es.add(ev);
         }
-        return new JsonObject().put("inquiry", inquiry).put("messages", ms).put("events", es).put("media", mediaJson(media.result()));
+        JsonArray cs = new JsonArray();
+        calls.result().forEach(c -> cs.add(c.getValue("call")));
+        JsonArray as = new JsonArray();
+        callbacks.result().forEach(a -> as.add(a.getValue("attempt")));
+        return new JsonObject().put("inquiry", inquiry).put("messages", ms).put("events", es).put("media", mediaJson(media.result()))
+            .put("calls", cs).put("callbacks", as);
       });
     }).recover(AgentStore::unavailable);
   }
@@ -138,8 +150,12 @@ public final class AgentStore {
    * @return {@code {inquiry, messageId?, previousDepartment}}
    */
   public Future<JsonObject> command(String op, String trackingCode, String agent, String scopeDepartment, JsonObject args) {
-    return pool.preparedQuery("select hotline_command($1, $2, $3, $4, $5::jsonb) as result")
-        .execute(Tuple.of(op, trackingCode, agent, scopeDepartment, args))
+    // callback has its own function (V6); the others share hotline_command (V3)
+    var run = "callback".equals(op)
+        ? pool.preparedQuery("select hotline_callback($1, $2, $3, $4::jsonb) as result").execute(Tuple.of(trackingCode, agent, scopeDepartment, args))
+        : pool.preparedQuery("select hotline_command($1, $2, $3, $4, $5::jsonb) as result")
+            .execute(Tuple.of(op, trackingCode, agent, scopeDepartment, args));
+    return run
         .map(rows -> (JsonObject) rows.iterator().next().getValue("result"))
         .recover(e -> {
           if (e instanceof PgException pg && pg.getSqlState() != null) {

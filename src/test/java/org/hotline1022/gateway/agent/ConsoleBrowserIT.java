@@ -306,4 +306,44 @@ class ConsoleBrowserIT {
     assertThat(driver.findElements(By.cssSelector("#queue li"))).isNotEmpty();
     new org.openqa.selenium.support.ui.Select(byId("f-priority")).selectByValue("");
   }
+  @Test
+  @Order(7)
+  void aRingingCallShowsLiveAndItsCallbackIsRecordedFromTheConsole() throws Exception {
+    openLive();
+    var calls = gw.gateway.callIntake();
+    java.time.Instant t0 = java.time.Instant.now();
+    calls.submit(org.hotline1022.gateway.store.Calls.offered("ui-call-1", t0, "0912 555 001",
+        org.hotline1022.gateway.inquiry.CallSignal.Source.HEP)).await();
+    calls.submit(org.hotline1022.gateway.store.Calls.ringing("ui-call-1", t0.plusMillis(200), "0912 555 001",
+        org.hotline1022.gateway.inquiry.CallSignal.Source.HEP)).await();
+    String live = "#calls li[data-call-id=\"ui-call-1\"]";
+    wait.until(d -> !d.findElements(By.cssSelector(live)).isEmpty()
+        && "ringing".equals(d.findElement(By.cssSelector(live)).getAttribute("data-state")));
+    assertThat(driver.findElement(By.cssSelector(live + " .caller")).getText()).isEqualTo("+84912555001");
+    assertThat(driver.findElement(By.cssSelector(live + " .state")).getText()).isEqualTo("Đang đổ chuông");
+    shot("console-calls");
+
+    String code = calls.submit(org.hotline1022.gateway.store.Calls.ended("ui-call-1", t0.plusSeconds(20), "0912 555 001",
+        org.hotline1022.gateway.inquiry.CallCause.NO_ANSWER, org.hotline1022.gateway.inquiry.CallSignal.Source.HEP)).await().trackingCode();
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector(live)));
+    WebElement item = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row(code))));
+    assertThat(item.getAttribute("data-status")).isEqualTo("callback");
+
+    item.findElement(By.cssSelector("button")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#messages .msg.in .text"), "Cuộc gọi nhỡ"));
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("callback-group")));
+    new org.openqa.selenium.support.ui.Select(byId("callback-outcome")).selectByValue("no_answer");
+    byId("callback-note").sendKeys("Thuê bao không nghe máy");
+    byId("callback").click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("action-result"), "Ghi kết quả gọi lại: thành công"));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("timeline"), "Gọi lại lần 1: Không nghe máy"));
+
+    new org.openqa.selenium.support.ui.Select(byId("callback-outcome")).selectByValue("reached");
+    byId("callback").click();
+    wait.until(d -> "assigned".equals(d.findElement(By.cssSelector(row(code))).getAttribute("data-status")));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("callback-attempts"), "Đã gọi lại 2 lần"));
+    assertThat(gw.count("select count(*) from callback_attempt a join inquiry i on i.id = a.inquiry_id where i.tracking_code = '"
+        + code + "'")).isEqualTo(2);
+    shot("console-callback");
+  }
 }

@@ -46,6 +46,9 @@ public final class TestGateway implements AutoCloseable {
     env.put("HOTLINE_DATA_DIR", dataDir.toString());
     env.put("HOTLINE_WEB_RATE_LIMIT", "0");
     env.put("HOTLINE_JWT_SECRET", SECRET);
+    env.put("HOTLINE_PHONE_HEP_PORT", String.valueOf(Ports.free()));
+    env.put("HOTLINE_SIP_PORT", String.valueOf(Ports.free())); // never the shared 5060
+    env.put("HOTLINE_PHONE_SIP_HOST", "127.0.0.1");
     env.putAll(overrides);
     TestGateway t = new TestGateway(env);
     t.gateway.start().await();

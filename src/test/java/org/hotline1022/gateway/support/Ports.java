@@ -9,12 +9,23 @@ import java.net.Socket;
 public final class Ports {
   private Ports() {}
 
+  /** A port free on TCP and on UDP (the SIP and HEP listeners bind both). */
   public static int free() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    for (int attempt = 0; ; attempt++) {
+      int port;
+      try (ServerSocket s = new ServerSocket(0)) {
+        s.setReuseAddress(true);
+        port = s.getLocalPort();
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+      try (java.net.DatagramSocket d = new java.net.DatagramSocket(port)) {
+        return port;
+      } catch (IOException e) {
+        if (attempt > 50) {
+          throw new IllegalStateException("no port free on both TCP and UDP", e);
+        }
+      }
     }
   }
 
