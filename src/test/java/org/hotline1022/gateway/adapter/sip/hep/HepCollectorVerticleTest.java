@@ -110,6 +110,20 @@ class HepCollectorVerticleTest {
   }
 
   @Test
+  void aDatagramBiggerThanNettysDefaultReadBufferArrivesWhole() throws Exception {
+    start(Map.of());
+    String sdp = "v=0\r\n" + "a=x-filler:".concat("y".repeat(90)).concat("\r\n").repeat(40);
+    String invite = HepDecoderTest.INVITE.replace("1-42@127.0.0.1", "big-1").replace("Content-Length: 0", "Content-Length: " + sdp.length())
+        + sdp;
+    Buffer packet = HepPackets.sip(invite, Instant.parse("2026-11-29T09:00:00Z"), "127.0.0.1", 5070, "127.0.0.1", 5060);
+    assertThat(packet.length()).isGreaterThan(4000);
+    vertx.createDatagramSocket().send(packet, config.port(), "127.0.0.1").await();
+    Eventually.until(Duration.ofSeconds(5), "the offer stored", () -> intake.stored.size() == 1);
+    assertThat(intake.stored.get(0).callId()).isEqualTo("big-1");
+    assertThat(packets("bad_hep")).isZero();
+  }
+
+  @Test
   void tcpStreamSplitAnyhowAndAConnectionThatLosesFramingIsClosed() throws Exception {
     start(Map.of());
     Buffer stream = Buffer.buffer();
