@@ -30,11 +30,14 @@ public final class HepCollectorVerticle extends VerticleBase {
   public static final String READINESS = "hep";
   /** The largest UDP datagram (a HEP packet's length is a uint16). */
   static final int UDP_READ_BYTES = 65_535;
+  private static final java.time.Duration OLDEST_CAPTURE = java.time.Duration.ofDays(30);
+  private static final java.time.Duration CLOCK_SKEW = java.time.Duration.ofMinutes(10);
 
   private final HepConfig config;
   private final CallIntake intake;
   private final HepMetrics metrics;
   private final Readiness readiness;
+  private final SourceFilter sources;
   private CallTracker tracker;
   private SignalRelay relay;
   private DatagramSocket udp;
@@ -47,6 +50,7 @@ public final class HepCollectorVerticle extends VerticleBase {
     this.intake = intake;
     this.metrics = metrics;
     this.readiness = readiness;
+    this.sources = SourceFilter.of(config.allowFrom());
   }
 
   @Override
@@ -62,7 +66,13 @@ public final class HepCollectorVerticle extends VerticleBase {
     // 4 MB made every read a fresh zeroed direct buffer (~200 packets/s); the Netty default (2 KB)
     // would truncate big INVITEs. 64 KB fits any datagram and comes from the pooled allocator.
     udp = vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(UDP_READ_BYTES));
-    udp.handler(packet -> onPacket(packet.data()));
+    udp.handler(packet -> {
+      if (sources.allows(packet.sender().host())) {
+        onPacket(packet.data());
+      } else {
+        metrics.packet(HepMetrics.Outcome.NOT_ALLOWED);
+      }
+    });
     tcp = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true));
     tcp.connectHandler(this::onConnection);
     return udp.listen(config.port(), config.host())
@@ -70,7 +80,8 @@ public final class HepCollectorVerticle extends VerticleBase {
         .onSuccess(s -> {
           sweepTimer = vertx.setPeriodic(config.sweepIntervalMs(), id -> tracker.sweep(nowMs()));
           readiness.set(READINESS, true);
-          LOG.info("HEP collector listening [port: {}, udp+tcp]", config.port());
+          LOG.info("HEP collector listening [port: {}, udp+tcp, sources: {}]", config.port(),
+              sources.allowsAll() ? "any" : config.allowFrom().size() + " allowed");
         });
   }
 
@@ -89,6 +100,12 @@ public final class HepCollectorVerticle extends VerticleBase {
   }
 
   private void onConnection(NetSocket socket) {
+    if (!sources.allows(socket.remoteAddress().host())) {
+      metrics.packet(HepMetrics.Outcome.NOT_ALLOWED);
+      LOG.warn("HEP connection refused: source not in phone.hep.allowFrom");
+      socket.close();
+      return;
+    }
     if (connections >= config.maxConnections()) {
       LOG.warn("HEP connection refused: too many [max: {}]", config.maxConnections());
       socket.close();
@@ -97,6 +114,10 @@ public final class HepCollectorVerticle extends VerticleBase {
     connections++;
     HepStreamFramer framer = new HepStreamFramer();
     socket.closeHandler(v -> connections--);
+    socket.exceptionHandler(e -> {
+      LOG.debug("HEP connection failed, closing [remote: {}]", socket.remoteAddress(), e);
+      socket.close();
+    });
     socket.handler(data -> {
       try {
         framer.feed(data, this::onPacket);
@@ -131,7 +152,7 @@ public final class HepCollectorVerticle extends VerticleBase {
       metrics.sipError(e.reason());
       return;
     }
-    Instant at = packet.timestamp() != null ? packet.timestamp() : Instant.now();
+    Instant at = captureTime(packet.timestamp());
     CallTracker.Result r = tracker.onMessage(message, at, packet.correlationId(), nowMs());
     metrics.packet(switch (r) {
       case TRACKED -> HepMetrics.Outcome.TRACKED;
@@ -139,6 +160,18 @@ public final class HepCollectorVerticle extends VerticleBase {
       case IGNORED -> HepMetrics.Outcome.IGNORED;
       case FULL -> HepMetrics.Outcome.TRACKER_FULL;
     });
+  }
+
+  /**
+   * The sender's capture time, unless absent or implausible (a wrong clock or a hostile packet):
+   * then the arrival time. Replays of recent captures (sngrep -I) keep their own times.
+   */
+  static Instant captureTime(Instant sent) {
+    Instant now = Instant.now();
+    if (sent == null || sent.isBefore(now.minus(OLDEST_CAPTURE)) || sent.isAfter(now.plus(CLOCK_SKEW))) {
+      return now;
+    }
+    return sent;
   }
 
   private static long nowMs() {

@@ -145,6 +145,22 @@ class HepCollectorVerticleTest {
   }
 
   @Test
+  void sourcesOutsideAllowFromAreRefused() throws Exception {
+    start(Map.of("HOTLINE_PHONE_HEP_ALLOW_FROM", "10.0.0.0/8, 192.0.2.1"));
+    var socket = vertx.createDatagramSocket();
+    for (Buffer b : busyCall("foreign-1")) {
+      socket.send(b, config.port(), "127.0.0.1").await();
+    }
+    Eventually.until(Duration.ofSeconds(5), "refusals counted", () -> packets("not_allowed") == 3);
+    NetSocket s = vertx.createNetClient().connect(config.port(), "127.0.0.1").await();
+    var closed = new java.util.concurrent.CompletableFuture<Void>();
+    s.closeHandler(v -> closed.complete(null));
+    closed.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(intake.stored).isEmpty();
+    assertThat(packets("tracked")).isZero();
+  }
+
+  @Test
   void signalsSurviveAStoreOutageThroughTheRetryBuffer() throws Exception {
     intake.down = true;
     start(Map.of("HOTLINE_PHONE_HEP_SIGNAL_RETRY_BASE_MS", "20", "HOTLINE_PHONE_HEP_SIGNAL_RETRY_MAX_MS", "100"));
