@@ -200,6 +200,31 @@ class CallStoreIT {
     }
   }
 
+  private static io.vertx.core.json.JsonArray liveCalls(String token) {
+    var r = gw.http.get("/api/v1/calls").putHeader("Authorization", "Bearer " + token).send().await();
+    assertThat(r.statusCode()).isEqualTo(200);
+    return r.bodyAsJsonObject().getJsonArray("items");
+  }
+
+  @Test
+  void theCallsListShowsWhatRingsNowInTheAgentsScope() {
+    String operator = gw.token("op-2", "operator", null);
+    Instant t0 = Instant.now();
+    send(offered("now-1", t0, "0912 000 999", Source.DIALOG));
+    send(ringing("now-1", t0.plusMillis(100), "0912 000 999", Source.DIALOG));
+    JsonObject ringing = liveCalls(operator).stream().map(JsonObject.class::cast)
+        .filter(c -> "now-1".equals(c.getString("callId"))).findFirst().orElseThrow();
+    assertThat(ringing.getString("state")).isEqualTo("ringing");
+    assertThat(ringing.getString("caller")).isEqualTo("+84912000999");
+    assertThat(ringing.getString("since")).isNotBlank();
+    // an officer sees only calls that belong to an inquiry of their department: none rings for them yet
+    assertThat(liveCalls(gw.token("of-vp2", "officer", "VPUBND"))).noneMatch(c -> "now-1".equals(((JsonObject) c).getString("callId")));
+
+    send(ended("now-1", t0.plusSeconds(8), "0912 000 999", CallCause.NO_ANSWER, Source.DIALOG));
+    assertThat(liveCalls(operator)).noneMatch(c -> "now-1".equals(((JsonObject) c).getString("callId")));
+    assertThat(gw.http.get("/api/v1/calls").send().await().statusCode()).isEqualTo(401);
+  }
+
   @Test
   void theDatabaseAgreesWithCallCauseOnWhichCallsNeedACallback() {
     for (CallCause cause : CallCause.values()) {
