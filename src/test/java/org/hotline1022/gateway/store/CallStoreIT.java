@@ -240,6 +240,19 @@ class CallStoreIT {
   }
 
   @Test
+  void metricsCountCallsBySourceAndCauseAndSignalsByOutcome() {
+    Instant t0 = Instant.now();
+    send(ended("m-1", t0, "0912 100 001", CallCause.CONGESTION, Source.OVERFLOW));
+    send(ended("m-1", t0, "0912 100 001", CallCause.CONGESTION, Source.HEP));
+    String text = gw.http.get("/metrics").send().await().bodyAsString();
+    assertThat(text).containsPattern("hotline_calls_total\\{cause=\"congestion\",source=\"overflow\"} 1\\.0")
+        .containsPattern("hotline_call_signals_total\\{outcome=\"duplicate\",source=\"hep\",step=\"ended\"} [1-9]")
+        .contains("hotline_call_writer_batch_size_count").contains("hotline_call_writer_commit_seconds_bucket")
+        .contains("hotline_call_writer_queue_depth");
+    assertThat(text).doesNotContain("hotline_calls_total{cause=\"congestion\",source=\"hep\"}");
+  }
+
+  @Test
   void aHostileCallIdIsRefused() {
     CallSignal s = offered("x".repeat(300), Instant.now(), "0912 000 888", Source.HEP);
     Throwable failure = calls.submit(s).transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await();
