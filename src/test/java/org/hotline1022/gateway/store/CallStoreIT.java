@@ -151,6 +151,19 @@ class CallStoreIT {
   }
 
   @Test
+  void anAnsweredCallFromANumberWaitingForACallbackSettlesThatInquiry() {
+    Instant t0 = Instant.now();
+    CallResult missed = send(ended("settle-1", t0, "0912 000 456", CallCause.BUSY, Source.OVERFLOW));
+    send(offered("settle-2", t0.plusSeconds(300), "0912 000 456", Source.HEP));
+    CallResult answered = send(answered("settle-2", t0.plusSeconds(305), "0912 000 456", "202", Source.HEP));
+
+    assertThat(answered.trackingCode()).isEqualTo(missed.trackingCode());
+    assertThat(answered.created()).isFalse();
+    assertThat(count("select count(*) from inquiry where status = 'new' and tracking_code = $1", missed.trackingCode())).isEqualTo(1);
+    assertThat(count("select message_count from inquiry where tracking_code = $1", missed.trackingCode())).isEqualTo(2);
+  }
+
+  @Test
   void anEndSeenBeforeTheOfferMakesOneCorrectRow() {
     Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     // a gateway restarted mid-call sees the end first; the offer and ringing arrive later (a slow input)
