@@ -233,6 +233,13 @@ class CallStoreIT {
     // an officer sees only calls that belong to an inquiry of their department: none rings for them yet
     assertThat(liveCalls(gw.token("of-vp2", "officer", "VPUBND"))).noneMatch(c -> "now-1".equals(((JsonObject) c).getString("callId")));
 
+    // an answered call has its inquiry (VPUBND): that department's officer sees it while it lasts, another does not
+    send(answered("now-2", t0, "0912 000 998", "203", Source.HEP));
+    assertThat(liveCalls(gw.token("of-vp2", "officer", "VPUBND"))).anyMatch(c -> "now-2".equals(((JsonObject) c).getString("callId"))
+        && "answered".equals(((JsonObject) c).getString("state")) && ((JsonObject) c).getString("trackingCode") != null);
+    assertThat(liveCalls(gw.token("of-syt2", "officer", "SYT"))).noneMatch(c -> "now-2".equals(((JsonObject) c).getString("callId")));
+    send(ended("now-2", t0.plusSeconds(30), "0912 000 998", CallCause.NORMAL_CLEARING, Source.HEP));
+
     send(ended("now-1", t0.plusSeconds(8), "0912 000 999", CallCause.NO_ANSWER, Source.DIALOG));
     assertThat(liveCalls(operator)).noneMatch(c -> "now-1".equals(((JsonObject) c).getString("callId")));
     assertThat(gw.http.get("/api/v1/calls").send().await().statusCode()).isEqualTo(401);
