@@ -28,8 +28,8 @@ public final class HepCollectorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HepCollectorVerticle.class);
   /** The readiness check this verticle reports. */
   public static final String READINESS = "hep";
-  /** The largest UDP datagram (a HEP packet's length is a uint16). */
-  static final int UDP_READ_BYTES = 65_535;
+  /** Read size and SO_RCVBUF of the UDP socket (any datagram fits: a HEP packet's length is a uint16). */
+  static final int UDP_READ_BYTES = 512 * 1024;
   private static final java.time.Duration OLDEST_CAPTURE = java.time.Duration.ofDays(30);
   private static final java.time.Duration CLOCK_SKEW = java.time.Duration.ofMinutes(10);
 
@@ -63,8 +63,9 @@ public final class HepCollectorVerticle extends VerticleBase {
         config.maxCalls()), relay::offer, metrics);
     metrics.gauges(tracker::trackedCalls, relay::buffered);
     // Vert.x uses this both as SO_RCVBUF and as the size of the buffer each datagram is read into:
-    // 4 MB made every read a fresh zeroed direct buffer (~200 packets/s); the Netty default (2 KB)
-    // would truncate big INVITEs. 64 KB fits any datagram and comes from the pooled allocator.
+    // 4 MB made every read a fresh zeroed direct buffer (~200 packets/s); Netty's default read size
+    // (2 KB) truncates big INVITEs. 512 KB is still served by the pooled allocator (up to 1 MB) and
+    // gives the kernel room for a burst (1 MB effective) while the event loop is busy.
     udp = vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(UDP_READ_BYTES));
     udp.handler(packet -> {
       if (sources.allows(packet.sender().host())) {

@@ -139,7 +139,7 @@ class HepCollectorVerticleTest {
     assertThat(intake.stored).filteredOn(x -> x.step() == Step.ENDED).hasSize(20);
 
     var closed = new java.util.concurrent.CompletableFuture<Void>();
-    s.closeHandler(v -> closed.complete(null));
+    s.closeHandler(v -> closed.complete(null)); // installed before anything makes the server close
     s.write(Buffer.buffer("NOT HEP AT ALL")).await();
     closed.get(5, java.util.concurrent.TimeUnit.SECONDS);
   }
@@ -152,10 +152,12 @@ class HepCollectorVerticleTest {
       socket.send(b, config.port(), "127.0.0.1").await();
     }
     Eventually.until(Duration.ofSeconds(5), "refusals counted", () -> packets("not_allowed") == 3);
-    NetSocket s = vertx.createNetClient().connect(config.port(), "127.0.0.1").await();
-    var closed = new java.util.concurrent.CompletableFuture<Void>();
-    s.closeHandler(v -> closed.complete(null));
-    closed.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    // The close handler is installed on the event loop as the connect completes: no race with the close.
+    vertx.createNetClient().connect(config.port(), "127.0.0.1").compose(s -> {
+      io.vertx.core.Promise<Void> closed = io.vertx.core.Promise.promise();
+      s.closeHandler(v -> closed.complete());
+      return closed.future();
+    }).await(5, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(intake.stored).isEmpty();
     assertThat(packets("tracked")).isZero();
   }
