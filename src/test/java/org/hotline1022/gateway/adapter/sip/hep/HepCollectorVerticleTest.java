@@ -82,6 +82,16 @@ class HepCollectorVerticleTest {
   }
 
   @Test
+  void implausibleCaptureTimesAreReplacedByTheArrivalTime() {
+    Instant now = Instant.now();
+    Instant recent = now.minus(Duration.ofDays(2));
+    assertThat(HepCollectorVerticle.captureTime(recent)).isEqualTo(recent);
+    assertThat(HepCollectorVerticle.captureTime(Instant.EPOCH)).isAfterOrEqualTo(now);
+    assertThat(HepCollectorVerticle.captureTime(now.plus(Duration.ofDays(400)))).isBefore(now.plusSeconds(60));
+    assertThat(HepCollectorVerticle.captureTime(null)).isAfterOrEqualTo(now);
+  }
+
+  @Test
   void udpPacketsBecomeSignalsAndEveryRefusalIsCounted() throws Exception {
     start(Map.of());
     assertThat(readiness.snapshot()).containsEntry(HepCollectorVerticle.READINESS, true);
