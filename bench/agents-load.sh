@@ -32,6 +32,8 @@ WORK=$(mktemp -d /tmp/hotline-agents-bench.XXXXXX)
 GW_PID="" LOAD_PID=""
 
 source "$ROOT/bench/lib.sh"
+# no HEP listener: this bench does not use it, and two runs at once would collide on port 9060
+export HOTLINE_PHONE_HEP_ENABLED=${HOTLINE_PHONE_HEP_ENABLED:-false}
 
 # ---------------------------------------------------------------- cleanup: everything we started, by PID
 cleanup() {

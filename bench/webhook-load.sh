@@ -21,6 +21,8 @@ SECRET="bench-app-secret-$RANDOM$RANDOM"
 GW_PID="" TR_PID=""
 
 source "$ROOT/bench/lib.sh"
+# no HEP listener: this bench does not use it, and two runs at once would collide on port 9060
+export HOTLINE_PHONE_HEP_ENABLED=${HOTLINE_PHONE_HEP_ENABLED:-false}
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM ERR

@@ -96,7 +96,8 @@ create type hotline_call_item as (
 -- step's event once, and open or join the inquiry a call implies (sip.md §6):
 --   ended and not through (cancel, busy, noAnswer, congestion) → a callback inquiry (status callback);
 --     a further missed call from the same number within window_seconds joins the open one;
---   answered (or ended normalClearing, when the answer was not seen) → an inquiry with status new;
+--   answered (or ended normalClearing, when the answer was not seen) → an inquiry with status new: the
+--     number's open callback inquiry within the window if there is one (the call settles it), else a new one;
 --   anything else → the call row and its events only.
 -- Idempotent per (call_id, step): a replay, or the same step from another input, changes nothing but
 -- the sources seen; a step that arrives after a later one (a restart mid-call, a slow input) fills its
@@ -244,8 +245,10 @@ begin
       update contact c set display_name = v_call.caller_name where c.id = v_con.id returning * into v_con;
     end if;
 
+    -- a missed call joins its number's open callback inquiry; so does an answered one, which settles
+    -- it (the citizen got through: back to 'new' for the agent who talked to them to complete)
     v_iid := null;
-    if not r.answered and window_seconds > 0 then
+    if v_call.caller is not null and window_seconds > 0 then
       select i.id into v_iid from inquiry i
       where i.contact_id = v_con.id and i.channel = 'phone' and i.status = 'callback'
         and i.last_message_at >= coalesce(v_call.ended_at, now()) - make_interval(secs => window_seconds)
@@ -277,7 +280,8 @@ begin
       v_created := v_created || v_call.call_id;
     else
       update inquiry i set last_message_at = greatest(i.last_message_at, v_msg.received_at), updated_at = now(),
-                           message_count = i.message_count + 1, version = i.version + 1
+                           message_count = i.message_count + 1, version = i.version + 1,
+                           status = case when r.answered then 'new' else i.status end
       where i.id = v_iid returning * into v_inq;
       ev_types := ev_types || 'message.created'::text;
       ev_payloads := ev_payloads || jsonb_build_object('message', hotline_message_json(v_msg, v_inq.tracking_code),

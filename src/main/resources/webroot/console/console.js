@@ -57,7 +57,8 @@
     search: null,         // {q, codes: Set} while a free-text search is active
     shown: SHOW_STEP, selected: null, detail: null,
     pending: new Map(), ids: 0, applied: [], renderQueued: false, previewFetches: new Set(), previewActive: 0,
-    calls: new Map()      // callId -> call not yet ended, from call.* events (docs/phone.md)
+    calls: new Map(),     // callId -> call not yet ended, from GET /api/v1/calls and call.* events (docs/phone.md)
+    endedCalls: new Set() // calls seen ending: a list read before the end must not bring them back
   };
 
   function $(id) { return document.getElementById(id); }
@@ -258,6 +259,7 @@
         if (S.lastSeq === null) S.lastSeq = f.seq;
         send({ op: 'subscribe', id: nextId(), since: S.lastSeq });
         if (!S.loaded && !S.loading) loadQueue(); // first connect, or the first load failed
+        loadCalls();
         return;
       case 'subscribed':
         return;
@@ -345,12 +347,25 @@
     if (!f.callId) return;
     if (f.step === 'ended' || f.state === 'ended') {
       S.calls.delete(f.callId);
+      S.endedCalls.add(f.callId);
+      if (S.endedCalls.size > 5000) S.endedCalls.clear();
     } else {
       var old = S.calls.get(f.callId) || {};
       S.calls.set(f.callId, { callId: f.callId, caller: f.caller || old.caller, callerName: f.callerName || old.callerName,
         state: f.state || f.step, since: old.since || Date.parse(f.stepAt || f.at) || Date.now(), trackingCode: f.trackingCode || old.trackingCode });
     }
     renderCalls();
+  }
+  /** The calls ringing or talking when the console (re)connects; events keep the panel current after. */
+  function loadCalls() {
+    api('/api/v1/calls').then(function (j) {
+      (j.items || []).forEach(function (c) {
+        if (!c.callId || S.calls.has(c.callId) || S.endedCalls.has(c.callId)) return;
+        S.calls.set(c.callId, { callId: c.callId, caller: c.caller, callerName: c.callerName, state: c.state,
+          since: Date.parse(c.since) || Date.now(), trackingCode: c.trackingCode });
+      });
+      renderCalls();
+    }, function () { /* the panel fills from events */ });
   }
   function renderCalls() {
     var list = $('calls'), calls = Array.from(S.calls.values()).sort(function (a, b) { return a.since - b.since; });

@@ -36,6 +36,7 @@ public final class AgentRoutes {
     router.get("/api/v1/inquiries/:code").handler(this::one);
     router.route("/api/v1/media*").handler(this::authenticate);
     router.get("/api/v1/media/:id").handler(this::media);
+    router.get("/api/v1/calls").handler(this::authenticate).handler(this::liveCalls);
     router.post("/api/v1/inquiries/:code/:op").handler(BodyHandler.create(false).setBodyLimit(64 * 1024)).handler(this::command);
   }
 
@@ -71,6 +72,11 @@ public final class AgentRoutes {
       return;
     }
     store.list(filter).onSuccess(result -> json(ctx, 200, result)).onFailure(e -> fail(ctx, e));
+  }
+
+  private void liveCalls(RoutingContext ctx) {
+    Agent agent = ctx.get(AGENT);
+    store.liveCalls(agent.scopeDepartment()).onSuccess(result -> json(ctx, 200, result)).onFailure(e -> fail(ctx, e));
   }
 
   private void one(RoutingContext ctx) {

@@ -1,5 +1,8 @@
 package org.hotline1022.gateway.config;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,6 +24,7 @@ import java.util.Map;
  * @param signalRetryBaseMs first retry delay of a failed signal; doubles up to signalRetryMaxMs
  * @param signalRetryMaxMs cap on that delay
  * @param signalsInFlight signals handed to intake and not yet committed, at most
+ * @param allowFrom source addresses or CIDR blocks allowed to send HEP; empty = any
  */
 public record HepConfig(
     boolean enabled,
@@ -36,9 +40,14 @@ public record HepConfig(
     int signalBuffer,
     long signalRetryBaseMs,
     long signalRetryMaxMs,
-    int signalsInFlight) {
+    int signalsInFlight,
+    List<String> allowFrom) {
 
   public static final String PORT_ENV = "HOTLINE_HEP_PORT";
+
+  public HepConfig {
+    allowFrom = List.copyOf(allowFrom);
+  }
 
   /** 64·T1: an offered call with no final response is given up (the caller's Timer B). */
   public long finalResponseTimeoutMs() {
@@ -67,6 +76,20 @@ public record HepConfig(
         s.integer("signalBuffer", 50_000, 1, 10_000_000),
         base,
         s.number("signalRetryMaxMs", 30_000, base, 3_600_000),
-        s.integer("signalsInFlight", 512, 1, 100_000));
+        s.integer("signalsInFlight", 512, 1, 100_000),
+        list(s.raw().get("allowFrom")));
+  }
+
+  /** A YAML list, or a comma-separated string (how an environment override arrives). */
+  private static List<String> list(Object v) {
+    List<String> out = new ArrayList<>();
+    if (v instanceof List<?> l) {
+      l.forEach(o -> out.add(String.valueOf(o)));
+    } else if (v != null) {
+      out.addAll(Arrays.asList(String.valueOf(v).split(",")));
+    }
+    out.replaceAll(String::trim);
+    out.removeIf(String::isEmpty);
+    return out;
   }
 }

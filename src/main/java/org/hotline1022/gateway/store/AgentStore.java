@@ -144,6 +144,23 @@ public final class AgentStore {
   }
 
   /**
+   * Calls not yet ended (seen in the last 3 hours), oldest first: what rings or talks now. An officer
+   * sees only calls that belong to an inquiry of their department.
+   */
+  public Future<JsonObject> liveCalls(String scopeDepartment) {
+    String sql = "select hotline_call_json(p, p.state, null, i.tracking_code) - 'source'"
+        + " || jsonb_build_object('since', coalesce(p.offered_at, p.ringing_at, p.answered_at)) as call"
+        + " from phone_call p left join inquiry i on i.id = p.inquiry_id"
+        + " where p.state <> 'ended' and p.updated_at > now() - interval '3 hours' and ($1::text is null or i.department = $1)"
+        + " order by coalesce(p.offered_at, p.ringing_at, p.answered_at) limit 200";
+    return pool.preparedQuery(sql).execute(Tuple.of(scopeDepartment)).map(rows -> {
+      JsonArray items = new JsonArray();
+      rows.forEach(r -> items.add(r.getValue("call")));
+      return new JsonObject().put("items", items);
+    }).recover(AgentStore::unavailable);
+  }
+
+  /**
    * Runs one command for an agent.
    *
    * @param scopeDepartment the officer's department, or null for agents who see everything

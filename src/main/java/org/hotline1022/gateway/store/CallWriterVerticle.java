@@ -58,8 +58,14 @@ public final class CallWriterVerticle extends VerticleBase {
   public Future<?> start() {
     pool = db.pool(vertx, "hotline-call-writer", config.parallelBatches(), false);
     metrics.queueDepth(() -> depth);
-    consumer = vertx.eventBus().localConsumer(CallSubmission.ADDRESS, this::onSignal);
-    return consumer.completion();
+    // the zone formats call times in Postgres: one it does not know would fail every batch, so fail here
+    return pool.preparedQuery("select now() at time zone $1").execute(Tuple.of(zone))
+        .recover(e -> Future.failedFuture(new IllegalArgumentException(
+            "routing.yaml time_zone " + zone + " is not a Postgres time zone: " + e.getMessage())))
+        .compose(ok -> {
+          consumer = vertx.eventBus().localConsumer(CallSubmission.ADDRESS, this::onSignal);
+          return consumer.completion();
+        });
   }
 
   private void onSignal(Message<CallSubmission> message) {

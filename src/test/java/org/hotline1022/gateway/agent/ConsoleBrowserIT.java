@@ -322,6 +322,9 @@ class ConsoleBrowserIT {
     assertThat(driver.findElement(By.cssSelector(live + " .caller")).getText()).isEqualTo("+84912555001");
     assertThat(driver.findElement(By.cssSelector(live + " .state")).getText()).isEqualTo("Đang đổ chuông");
     shot("console-calls");
+    // a reloaded console lists the call from REST (its events came before the reload)
+    openLive();
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(live)));
 
     String code = calls.submit(org.hotline1022.gateway.store.Calls.ended("ui-call-1", t0.plusSeconds(20), "0912 555 001",
         org.hotline1022.gateway.inquiry.CallCause.NO_ANSWER, org.hotline1022.gateway.inquiry.CallSignal.Source.HEP)).await().trackingCode();

@@ -30,6 +30,13 @@ class HepConfigTest {
   }
 
   @Test
+  void allowFromFromYamlOrACommaSeparatedVariable() {
+    assertThat(HepConfig.fromYaml(YAML, Map.of()).allowFrom()).isEmpty();
+    assertThat(HepConfig.fromYaml(YAML, Map.of("HOTLINE_PHONE_HEP_ALLOW_FROM", "10.0.0.0/24, 192.0.2.7")).allowFrom())
+        .containsExactly("10.0.0.0/24", "192.0.2.7");
+  }
+
+  @Test
   void badValuesNameTheirKey() {
     assertThatThrownBy(() -> HepConfig.fromYaml(YAML, Map.of("HOTLINE_HEP_PORT", "70000")))
         .hasMessageContaining("outside");

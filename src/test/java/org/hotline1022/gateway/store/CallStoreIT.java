@@ -151,6 +151,19 @@ class CallStoreIT {
   }
 
   @Test
+  void anAnsweredCallFromANumberWaitingForACallbackSettlesThatInquiry() {
+    Instant t0 = Instant.now();
+    CallResult missed = send(ended("settle-1", t0, "0912 000 456", CallCause.BUSY, Source.OVERFLOW));
+    send(offered("settle-2", t0.plusSeconds(300), "0912 000 456", Source.HEP));
+    CallResult answered = send(answered("settle-2", t0.plusSeconds(305), "0912 000 456", "202", Source.HEP));
+
+    assertThat(answered.trackingCode()).isEqualTo(missed.trackingCode());
+    assertThat(answered.created()).isFalse();
+    assertThat(count("select count(*) from inquiry where status = 'new' and tracking_code = $1", missed.trackingCode())).isEqualTo(1);
+    assertThat(count("select message_count from inquiry where tracking_code = $1", missed.trackingCode())).isEqualTo(2);
+  }
+
+  @Test
   void anEndSeenBeforeTheOfferMakesOneCorrectRow() {
     Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     // a gateway restarted mid-call sees the end first; the offer and ringing arrive later (a slow input)
@@ -200,6 +213,38 @@ class CallStoreIT {
     }
   }
 
+  private static io.vertx.core.json.JsonArray liveCalls(String token) {
+    var r = gw.http.get("/api/v1/calls").putHeader("Authorization", "Bearer " + token).send().await();
+    assertThat(r.statusCode()).isEqualTo(200);
+    return r.bodyAsJsonObject().getJsonArray("items");
+  }
+
+  @Test
+  void theCallsListShowsWhatRingsNowInTheAgentsScope() {
+    String operator = gw.token("op-2", "operator", null);
+    Instant t0 = Instant.now();
+    send(offered("now-1", t0, "0912 000 999", Source.DIALOG));
+    send(ringing("now-1", t0.plusMillis(100), "0912 000 999", Source.DIALOG));
+    JsonObject ringing = liveCalls(operator).stream().map(JsonObject.class::cast)
+        .filter(c -> "now-1".equals(c.getString("callId"))).findFirst().orElseThrow();
+    assertThat(ringing.getString("state")).isEqualTo("ringing");
+    assertThat(ringing.getString("caller")).isEqualTo("+84912000999");
+    assertThat(ringing.getString("since")).isNotBlank();
+    // an officer sees only calls that belong to an inquiry of their department: none rings for them yet
+    assertThat(liveCalls(gw.token("of-vp2", "officer", "VPUBND"))).noneMatch(c -> "now-1".equals(((JsonObject) c).getString("callId")));
+
+    // an answered call has its inquiry (VPUBND): that department's officer sees it while it lasts, another does not
+    send(answered("now-2", t0, "0912 000 998", "203", Source.HEP));
+    assertThat(liveCalls(gw.token("of-vp2", "officer", "VPUBND"))).anyMatch(c -> "now-2".equals(((JsonObject) c).getString("callId"))
+        && "answered".equals(((JsonObject) c).getString("state")) && ((JsonObject) c).getString("trackingCode") != null);
+    assertThat(liveCalls(gw.token("of-syt2", "officer", "SYT"))).noneMatch(c -> "now-2".equals(((JsonObject) c).getString("callId")));
+    send(ended("now-2", t0.plusSeconds(30), "0912 000 998", CallCause.NORMAL_CLEARING, Source.HEP));
+
+    send(ended("now-1", t0.plusSeconds(8), "0912 000 999", CallCause.NO_ANSWER, Source.DIALOG));
+    assertThat(liveCalls(operator)).noneMatch(c -> "now-1".equals(((JsonObject) c).getString("callId")));
+    assertThat(gw.http.get("/api/v1/calls").send().await().statusCode()).isEqualTo(401);
+  }
+
   @Test
   void theDatabaseAgreesWithCallCauseOnWhichCallsNeedACallback() {
     for (CallCause cause : CallCause.values()) {
@@ -212,6 +257,19 @@ class CallStoreIT {
     assertThat(count("select count(*) from phone_call where call_id like 'cause-%'")).isEqualTo(CallCause.values().length);
     // no number: no callback inquiry (nobody to call); the row and the event are kept
     assertThat(count("select count(*) from phone_call where call_id like 'cause-%' and inquiry_id is not null")).isEqualTo(1);
+  }
+
+  @Test
+  void metricsCountCallsBySourceAndCauseAndSignalsByOutcome() {
+    Instant t0 = Instant.now();
+    send(ended("m-1", t0, "0912 100 001", CallCause.CONGESTION, Source.OVERFLOW));
+    send(ended("m-1", t0, "0912 100 001", CallCause.CONGESTION, Source.HEP));
+    String text = gw.http.get("/metrics").send().await().bodyAsString();
+    assertThat(text).containsPattern("hotline_calls_total\\{cause=\"congestion\",source=\"overflow\"} 1\\.0")
+        .containsPattern("hotline_call_signals_total\\{outcome=\"duplicate\",source=\"hep\",step=\"ended\"} [1-9]")
+        .contains("hotline_call_writer_batch_size_count").contains("hotline_call_writer_commit_seconds_bucket")
+        .contains("hotline_call_writer_queue_depth");
+    assertThat(text).doesNotContain("hotline_calls_total{cause=\"congestion\",source=\"hep\"}");
   }
 
   @Test

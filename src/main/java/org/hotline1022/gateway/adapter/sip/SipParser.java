@@ -202,7 +202,7 @@ public final class SipParser {
   }
 
   private static void startLine(Head head, String line) throws SipParseException {
-    String[] parts = line.strip().split("[ \t]+", 3);
+    String[] parts = splitStartLine(line.strip());
     if (parts.length >= 2 && parts[0].regionMatches(true, 0, "SIP/", 0, 4) && isStatus(parts[1])) {
       version(parts[0]);
       head.status = Integer.parseInt(parts[1]);
@@ -218,6 +218,32 @@ public final class SipParser {
     version(parts[2]);
     head.method = parts[0];
     head.requestUri = parts[1];
+  }
+
+  /** Up to three fields separated by runs of SP/HT (the third keeps its inner spaces); no regex on the hot path. */
+  private static String[] splitStartLine(String s) {
+    String[] out = new String[3];
+    int n = 0;
+    int i = 0;
+    int len = s.length();
+    while (i < len && n < 3) {
+      while (i < len && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
+        i++;
+      }
+      if (i == len) {
+        break;
+      }
+      int start = i;
+      if (n == 2) {
+        out[n++] = s.substring(start);
+        break;
+      }
+      while (i < len && s.charAt(i) != ' ' && s.charAt(i) != '\t') {
+        i++;
+      }
+      out[n++] = s.substring(start, i);
+    }
+    return java.util.Arrays.copyOf(out, n);
   }
 
   /** scheme ":" rest, scheme = ALPHA *(ALPHA / DIGIT / "+" / "-" / "."), e.g. not {@code <sip:a@b>}. */

@@ -70,6 +70,12 @@ public final class CallTracker {
     }
   }
 
+  /**
+   * Message identities remembered at most (a 2 s window at 20,000 packets/s is 40,000); beyond it
+   * the oldest are forgotten, which only lets a late copy through to a state machine that ignores it.
+   */
+  static final int MAX_IDENTITIES = 262_144;
+
   private final Settings settings;
   private final Consumer<CallSignal> out;
   private final HepMetrics metrics;
@@ -108,7 +114,7 @@ public final class CallTracker {
       return Result.DUPLICATE;
     }
     seen.put(identity, nowMs);
-    if (seen.size() > Math.max(1024, settings.maxCalls() * 8)) {
+    if (seen.size() > MAX_IDENTITIES) {
       seen.remove(seen.keySet().iterator().next());
     }
     String key = correlationId == null || correlationId.isBlank() ? m.callId() : correlationId;

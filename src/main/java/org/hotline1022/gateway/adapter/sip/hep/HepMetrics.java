@@ -24,7 +24,9 @@ public interface HepMetrics {
     /** SIP that could not be parsed ({@code hotline_sip_parse_errors_total{reason}}). */
     BAD_SIP,
     /** A new call while the tracker holds its maximum. */
-    TRACKER_FULL;
+    TRACKER_FULL,
+    /** From a source not in {@code phone.hep.allowFrom} (TCP: the connection is refused). */
+    NOT_ALLOWED;
 
     public String tag() {
       return name().toLowerCase(Locale.ROOT);

@@ -82,6 +82,16 @@ class HepCollectorVerticleTest {
   }
 
   @Test
+  void implausibleCaptureTimesAreReplacedByTheArrivalTime() {
+    Instant now = Instant.now();
+    Instant recent = now.minus(Duration.ofDays(2));
+    assertThat(HepCollectorVerticle.captureTime(recent)).isEqualTo(recent);
+    assertThat(HepCollectorVerticle.captureTime(Instant.EPOCH)).isAfterOrEqualTo(now);
+    assertThat(HepCollectorVerticle.captureTime(now.plus(Duration.ofDays(400)))).isBefore(now.plusSeconds(60));
+    assertThat(HepCollectorVerticle.captureTime(null)).isAfterOrEqualTo(now);
+  }
+
+  @Test
   void udpPacketsBecomeSignalsAndEveryRefusalIsCounted() throws Exception {
     start(Map.of());
     assertThat(readiness.snapshot()).containsEntry(HepCollectorVerticle.READINESS, true);
@@ -110,6 +120,20 @@ class HepCollectorVerticleTest {
   }
 
   @Test
+  void aDatagramBiggerThanNettysDefaultReadBufferArrivesWhole() throws Exception {
+    start(Map.of());
+    String sdp = "v=0\r\n" + "a=x-filler:".concat("y".repeat(90)).concat("\r\n").repeat(40);
+    String invite = HepDecoderTest.INVITE.replace("1-42@127.0.0.1", "big-1").replace("Content-Length: 0", "Content-Length: " + sdp.length())
+        + sdp;
+    Buffer packet = HepPackets.sip(invite, Instant.parse("2026-11-29T09:00:00Z"), "127.0.0.1", 5070, "127.0.0.1", 5060);
+    assertThat(packet.length()).isGreaterThan(4000);
+    vertx.createDatagramSocket().send(packet, config.port(), "127.0.0.1").await();
+    Eventually.until(Duration.ofSeconds(5), "the offer stored", () -> intake.stored.size() == 1);
+    assertThat(intake.stored.get(0).callId()).isEqualTo("big-1");
+    assertThat(packets("bad_hep")).isZero();
+  }
+
+  @Test
   void tcpStreamSplitAnyhowAndAConnectionThatLosesFramingIsClosed() throws Exception {
     start(Map.of());
     Buffer stream = Buffer.buffer();
@@ -125,9 +149,27 @@ class HepCollectorVerticleTest {
     assertThat(intake.stored).filteredOn(x -> x.step() == Step.ENDED).hasSize(20);
 
     var closed = new java.util.concurrent.CompletableFuture<Void>();
-    s.closeHandler(v -> closed.complete(null));
+    s.closeHandler(v -> closed.complete(null)); // installed before anything makes the server close
     s.write(Buffer.buffer("NOT HEP AT ALL")).await();
     closed.get(5, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  @Test
+  void sourcesOutsideAllowFromAreRefused() throws Exception {
+    start(Map.of("HOTLINE_PHONE_HEP_ALLOW_FROM", "10.0.0.0/8, 192.0.2.1"));
+    var socket = vertx.createDatagramSocket();
+    for (Buffer b : busyCall("foreign-1")) {
+      socket.send(b, config.port(), "127.0.0.1").await();
+    }
+    Eventually.until(Duration.ofSeconds(5), "refusals counted", () -> packets("not_allowed") == 3);
+    // The close handler is installed on the event loop as the connect completes: no race with the close.
+    vertx.createNetClient().connect(config.port(), "127.0.0.1").compose(s -> {
+      io.vertx.core.Promise<Void> closed = io.vertx.core.Promise.promise();
+      s.closeHandler(v -> closed.complete());
+      return closed.future();
+    }).await(5, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(intake.stored).isEmpty();
+    assertThat(packets("tracked")).isZero();
   }
 
   @Test

@@ -49,6 +49,41 @@ class HepDecoderTest {
     assertThat(m.callId()).isEqualTo("1-42@127.0.0.1");
   }
 
+  /**
+   * The 13 HEP packets Kamailio 5.6 (siptrace, trace_mode) really sent for one answered sipp call
+   * through one proxy hop, recorded on loopback (each prefixed with its uint32 length).
+   */
+  @Test
+  void recordedKamailioCallDecodesAndRebuildsTheCall() throws Exception {
+    byte[] rec;
+    try (var in = HepDecoderTest.class.getResourceAsStream("/sip/hep/kamailio-answered-call.hep")) {
+      rec = in.readAllBytes();
+    }
+    Buffer all = Buffer.buffer(rec);
+    List<org.hotline1022.gateway.inquiry.CallSignal> signals = new ArrayList<>();
+    CallTracker tracker = new CallTracker(CallTrackerTest.SETTINGS, signals::add, HepMetrics.NOOP);
+    int packets = 0;
+    for (int pos = 0; pos < all.length(); packets++) {
+      int len = all.getInt(pos);
+      HepPacket p = HepDecoder.decode(all.getBuffer(pos + 4, pos + 4 + len));
+      pos += 4 + len;
+      assertThat(p.isSip()).isTrue();
+      assertThat(p.captureId()).isEqualTo(1022);
+      assertThat(p.srcIp()).isEqualTo("127.0.0.1");
+      SipMessage m = SipParser.parseDatagram(Buffer.buffer(p.payload()));
+      tracker.onMessage(m, p.timestamp(), p.correlationId(), packets);
+    }
+    assertThat(packets).isEqualTo(13);
+    assertThat(signals).extracting(org.hotline1022.gateway.inquiry.CallSignal::step).containsExactly(
+        org.hotline1022.gateway.inquiry.CallSignal.Step.OFFERED, org.hotline1022.gateway.inquiry.CallSignal.Step.RINGING,
+        org.hotline1022.gateway.inquiry.CallSignal.Step.ANSWERED, org.hotline1022.gateway.inquiry.CallSignal.Step.ENDED);
+    assertThat(signals.get(0).caller()).isEqualTo("0912345678");
+    assertThat(signals.get(0).callerName()).isEqualTo("Nguyen Van A");
+    assertThat(signals.get(3).cause()).isEqualTo(org.hotline1022.gateway.inquiry.CallCause.NORMAL_CLEARING);
+    assertThat(signals.get(3).facts()).containsEntry("byeFrom", "caller");
+    assertThat(java.time.Duration.between(signals.get(2).at(), signals.get(3).at()).toMillis()).isBetween(250L, 2000L);
+  }
+
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
   void chunkOrderDoesNotMatter(long seed) throws Exception {

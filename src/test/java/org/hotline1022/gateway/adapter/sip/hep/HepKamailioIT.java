@@ -186,8 +186,8 @@ class HepKamailioIT {
           .isEqualTo(10);
       for (Row r : gw.sql().query("select ring_ms, extract(epoch from ended_at - ringing_at) * 1000 as rang from phone_call where "
           + mine).execute().await()) {
-        assertThat(r.getLong("ring_ms")).isBetween(1400L, 3000L);
-        assertThat(r.getDouble("rang")).isBetween(1400.0, 3000.0);
+        assertThat(r.getLong("ring_ms")).isBetween(1400L, 4000L);
+        assertThat(r.getDouble("rang")).isBetween(1400.0, 4000.0);
       }
       assertThat(count("select count(*) from inquiry i join contact c on c.id = i.contact_id where c.address like '+8491400%'"
           + " and i.status = 'callback'")).isEqualTo(10);
