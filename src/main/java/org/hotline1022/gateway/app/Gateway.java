@@ -91,15 +91,11 @@ public final class Gateway {
           return deploy(new WriterVerticle(s.db(), config.writer(), metrics), new DeploymentOptions())
               .compose(w -> deploy(new DatabaseProbeVerticle(s.db(), readiness), new DeploymentOptions()))
               .compose(p -> deploy(new EventFeedVerticle(s.db(), head, config.agents().feedPollMs()), new DeploymentOptions()))
-              .compose(f -> deploy(new OutboxDispatcherVerticle(s.db(), config.reply(), replySenders(),
+              .compose(f -> deploy(new OutboxDispatcherVerticle(s.db(), config.reply(), replySenders(s.db()),
                   new MicrometerReplyMetrics(registry)), new DeploymentOptions()))
               .compose(d -> deploy(new DeadlineWatcherVerticle(s.db(), config.deadlines(), new MicrometerDeadlineMetrics(registry)),
                   new DeploymentOptions()))
-              .compose(m -> !config.mail().imapEnabled() ? Future.succeededFuture("")
-                  : deploy(new org.hotline1022.gateway.adapter.mail.ImapMailboxVerticle(config.mail(),
-                      new Intake(vertx, triage, metrics, config.writer().ackTimeoutMs()),
-                      vx -> new org.hotline1022.gateway.store.PgMailCheckpoints(s.db().pool(vx, "mail-checkpoints", 1, false))),
-                      new DeploymentOptions()))
+              .compose(m -> deployMailboxes(s, metrics))
               .compose(p -> vertx.deployVerticle(() -> new HttpVerticle(s), new DeploymentOptions().setInstances(config.http().instances())))
               .onSuccess(deployments::add);
         })
@@ -110,12 +106,32 @@ public final class Gateway {
         });
   }
 
+  /** One IMAP reader per configured mailbox, each with its own lease, checkpoint and worker pool. */
+  private Future<String> deployMailboxes(Services s, GatewayMetrics metrics) {
+    var mailMetrics = new org.hotline1022.gateway.adapter.mail.MicrometerMailMetrics(registry);
+    Future<String> chain = Future.succeededFuture("");
+    for (var mailbox : config.mail().mailboxes()) {
+      if (!mailbox.reads()) {
+        continue;
+      }
+      chain = chain.compose(prev -> deploy(new org.hotline1022.gateway.adapter.mail.ImapMailboxVerticle(config.mail(), mailbox,
+          new Intake(vertx, triage, metrics, config.writer().ackTimeoutMs()),
+          vx -> new org.hotline1022.gateway.store.PgMailCheckpoints(s.db().pool(vx, "mail-checkpoints", 1, false)), mailMetrics,
+          (name, up, state) -> {
+            readiness.set("mail." + name, up);
+            readiness.detail("mail." + name, state);
+          }), new DeploymentOptions()));
+    }
+    return chain;
+  }
+
   /** One sender per channel that can answer; SMTP only when a server is configured. */
-  private List<ReplySender> replySenders() {
+  private List<ReplySender> replySenders(org.hotline1022.gateway.store.DbEndpoint db) {
     List<ReplySender> senders = new ArrayList<>(List.of(new WebReplySender(), new FacebookReplySender(config.webhooks()),
         ZaloReplySender.withoutTokenStore(config.webhooks())));
-    if (!config.mail().smtpUrl().isBlank()) {
-      senders.add(new SmtpReplySender(vertx, config.mail()));
+    if (config.mail().smtpEnabled()) {
+      senders.add(new SmtpReplySender(vertx, config.mail(),
+          vx -> new org.hotline1022.gateway.store.PgOutboundMailIds(db.pool(vx, "mail-outbound-ids", 1, false))));
     }
     return senders;
   }

@@ -30,7 +30,7 @@ final class ConfigTree {
     Map<String, Object> root = doc instanceof Map ? new LinkedHashMap<>((Map<String, Object>) doc) : new LinkedHashMap<>();
     ConfigTree tree = new ConfigTree(deepCopy(root));
     env.forEach((name, value) -> {
-      if (name.startsWith("HOTLINE_") && !SKIP.contains(name)) {
+      if (name.startsWith("HOTLINE_") && !SKIP.contains(name) && SKIP_PREFIXES.stream().noneMatch(name::startsWith)) {
         List<String> words = Arrays.asList(name.substring(8).toLowerCase(Locale.ROOT).split("_"));
         if (!tree.set(tree.root, words, value)) {
           tree.unknownEnv.add(name);
@@ -45,6 +45,9 @@ final class ConfigTree {
       "HOTLINE_FACEBOOK_APP_SECRET", "HOTLINE_FACEBOOK_VERIFY_TOKEN", "HOTLINE_FACEBOOK_PAGE_TOKEN", "HOTLINE_ZALO_APP_ID",
       "HOTLINE_ZALO_APP_SECRET", "HOTLINE_ZALO_OA_SECRET", "HOTLINE_ZALO_REFRESH_TOKEN",
       "HOTLINE_IMAP_URL", "HOTLINE_SMTP_URL");
+
+  /** Per-mailbox variables of the e-mail channel (MailConfig): URLs with passwords and addresses. */
+  private static final List<String> SKIP_PREFIXES = List.of("HOTLINE_IMAP_URL_", "HOTLINE_SMTP_URL_", "HOTLINE_MAIL_ADDRESS_");
 
   List<String> unknownEnv() {
     return unknownEnv;

@@ -5,6 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import jakarta.mail.FetchProfile;
+import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -23,6 +24,7 @@ import io.vertx.core.Vertx;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.hotline1022.gateway.config.MailConfig;
+import org.hotline1022.gateway.config.MailConfig.AfterCommit;
 import org.hotline1022.gateway.inquiry.Inbound;
 import org.hotline1022.gateway.intake.Intake;
 import org.hotline1022.gateway.intake.IntakeException;
@@ -37,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * to the highest UID of the round; then wait with IDLE (re-issued every {@code idleRenewSeconds})
  * or a poll timer. Any failure closes the connection and reconnects with backoff, resuming from the
  * checkpoint: at-least-once reading, exactly-once storing through the Message-ID dedupe.
- * The folder is opened read-only, so reading never changes the citizen-visible {@code \Seen} flags.
+ * The folder is opened read-only unless {@code afterCommit} asks to mark ({@code seen}) or move the
+ * messages; that step runs only after the round's commit and checkpoint, so a crash or a failure
+ * there can neither lose a message nor store it twice (reading uses BODY.PEEK either way).
  *
  * <p>With several gateway processes, only the holder of the mailbox's lease (renewed every third of
  * {@code leaseSeconds}) reads it; the others stand by and take over once it expires.
@@ -48,10 +52,19 @@ public final class ImapMailboxVerticle extends VerticleBase {
   private static final long ROUND_BYTES = 64L << 20;
 
   private final MailConfig config;
+  private final String name;
   private final ImapUrl url;
   private final Intake intake;
   private final Function<Vertx, MailCheckpoints> checkpointsFactory;
   private final MimeDecoder decoder;
+  private final MailMetrics metrics;
+  private final MailboxStatus status;
+  private final AfterCommit afterCommit;
+  /** When the loop last moved (round, IDLE return, reconnect scheduled): the readiness watchdog. */
+  private volatile long progressAt = System.nanoTime();
+  private volatile long caughtUpAt = System.nanoTime();
+  private volatile boolean caughtUp;
+  private volatile boolean leaseDecided;
   private WorkerExecutor imap;
   private MailCheckpoints checkpoints;
   private volatile IMAPStore store;
@@ -70,22 +83,36 @@ public final class ImapMailboxVerticle extends VerticleBase {
   private boolean looping;
   private final Promise<Void> stopped = Promise.promise();
 
+  /** The main mailbox ({@code HOTLINE_IMAP_URL}), without metrics or readiness (tests). */
   public ImapMailboxVerticle(MailConfig config, Intake intake, Function<Vertx, MailCheckpoints> checkpoints) {
+    this(config, config.mailbox(MailConfig.MAIN), intake, checkpoints, MailMetrics.NOOP, MailboxStatus.NONE);
+  }
+
+  public ImapMailboxVerticle(MailConfig config, MailConfig.Mailbox mailbox, Intake intake, Function<Vertx, MailCheckpoints> checkpoints,
+      MailMetrics metrics, MailboxStatus status) {
     this.config = config;
-    this.url = ImapUrl.parse(config.imapUrl());
+    this.name = mailbox.name();
+    this.url = ImapUrl.parse(mailbox.imapUrl());
     this.intake = intake;
     this.checkpointsFactory = checkpoints;
+    this.metrics = metrics;
+    this.status = status;
+    this.afterCommit = config.afterCommit();
     this.decoder = new MimeDecoder(new MimeDecoder.Limits(config.maxMessageBytes(), config.maxParts(), config.maxHeaderBytes(),
-        config.maxAttachmentBytes()));
+        config.maxAttachmentBytes()), name);
   }
 
   @Override
   public Future<?> start() {
     // two threads: one may sit in IDLE while the other ends it (renewal, shutdown)
     long maxBlockMs = (config.idleRenewSeconds() + 60L) * 1000 + 4L * config.timeoutMs();
-    imap = vertx.createSharedWorkerExecutor("mail-imap", 2, maxBlockMs, TimeUnit.MILLISECONDS);
+    // a pool per mailbox: each may have a thread parked in IDLE
+    imap = vertx.createSharedWorkerExecutor("mail-imap-" + name, 2, maxBlockMs, TimeUnit.MILLISECONDS);
     checkpoints = checkpointsFactory.apply(vertx);
-    LOG.info("mail intake starting [mailbox: {}]", url);
+    metrics.reader(name, () -> store != null && held ? 1 : 0,
+        () -> !held || caughtUp ? 0 : (System.nanoTime() - caughtUpAt) / 1_000_000_000L);
+    status.report(name, false, "starting");
+    LOG.info("mail intake starting [mailbox: {}, name: {}, afterCommit: {}]", url, name, afterCommit);
     leaseTick();
     leaseTimer = vertx.setPeriodic(config.leaseSeconds() * 1000L / 3, t -> leaseTick());
     return Future.succeededFuture();
@@ -99,6 +126,8 @@ public final class ImapMailboxVerticle extends VerticleBase {
       if (stopping) {
         return;
       }
+      leaseDecided |= ar.succeeded();
+      reportStatus();
       if (ar.succeeded() && ar.result()) {
         if (!held) {
           LOG.info("mailbox lease taken [mailbox: {}]", url);
@@ -117,6 +146,24 @@ public final class ImapMailboxVerticle extends VerticleBase {
         LOG.debug("mailbox lease not renewed [mailbox: {}]", url, ar.cause());
       }
     });
+  }
+
+  /** Ready unless undecided or stuck: an unreachable server is retried within bounds, not "unready". */
+  private void reportStatus() {
+    long stuckNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(config.idleRenewSeconds() * 1000L, config.pollIntervalMs()) + 4L * config.timeoutMs() + config.reconnectMaxMs());
+    if (!leaseDecided) {
+      status.report(name, false, "starting");
+    } else if (!held) {
+      status.report(name, true, "standby");
+    } else if (System.nanoTime() - progressAt > stuckNanos) {
+      status.report(name, false, "stuck");
+    } else {
+      status.report(name, true, store != null ? "reading" : failures > 0 ? "reconnecting" : "connecting");
+    }
+  }
+
+  private void progress() {
+    progressAt = System.nanoTime();
   }
 
   private void connectAndRun() {
@@ -155,16 +202,30 @@ public final class ImapMailboxVerticle extends VerticleBase {
     p.setProperty("mail." + proto + ".writetimeout", Integer.toString(config.timeoutMs()));
     p.setProperty("mail." + proto + ".peek", "true"); // BODY.PEEK[]: reading never marks mail \Seen
     p.setProperty("mail." + proto + ".ssl.checkserveridentity", "true");
+    if (url.tls() && !config.trustCaFile().isBlank()) {
+      p.put("mail." + proto + ".ssl.socketFactory", TlsTrust.fromPem(config.trustCaFile()));
+    }
     p.setProperty("mail.mime.address.strict", "false");
     IMAPStore s = (IMAPStore) Session.getInstance(p).getStore(proto);
     s.connect(url.host(), url.port(), url.user(), url.password());
-    IMAPFolder f = (IMAPFolder) s.getFolder(url.folder());
-    f.open(Folder.READ_ONLY);
-    store = s;
-    folder = f;
-    uidValidity = f.getUIDValidity();
-    idleSupported = s.hasCapability("IDLE");
-    return null;
+    try {
+      IMAPFolder f = (IMAPFolder) s.getFolder(url.folder());
+      if (afterCommit.action() == AfterCommit.Action.MOVE) {
+        Folder target = s.getFolder(afterCommit.folder());
+        if (!target.exists() && !target.create(Folder.HOLDS_MESSAGES)) {
+          throw new MessagingException("cannot create the folder for processed mail");
+        }
+      }
+      f.open(afterCommit.action() == AfterCommit.Action.NONE ? Folder.READ_ONLY : Folder.READ_WRITE);
+      store = s;
+      folder = f;
+      uidValidity = f.getUIDValidity();
+      idleSupported = s.hasCapability("IDLE");
+      return null;
+    } catch (MessagingException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
   }
 
   /** One fetch-submit-checkpoint round; loops while there is a backlog, then waits for new mail. */
@@ -181,9 +242,16 @@ public final class ImapMailboxVerticle extends VerticleBase {
         .compose(batch -> submit(batch).map(batch))
         .compose(batch -> batch.isEmpty() ? Future.succeededFuture(batch)
             : checkpoints.save(new MailCheckpoints.Checkpoint(url.mailbox(), uidValidity, batch.maxUid)).map(batch))
+        .compose(batch -> afterCommit(batch).map(batch))
         .onSuccess(batch -> {
           failures = 0;
-          if (!batch.isEmpty()) {
+          progress();
+          if (batch.isEmpty()) {
+            caughtUp = true;
+            caughtUpAt = System.nanoTime();
+          } else {
+            caughtUp = false;
+            metrics.fetched(name, batch.items.size());
             lastUid = batch.maxUid;
             LOG.debug("mail round committed [mailbox: {}, messages: {}, lastUid: {}, fetchMs: {}, commitMs: {}]", url, batch.items.size(),
                 lastUid, (fetched[0] - t0) / 1_000_000, (System.nanoTime() - fetched[0]) / 1_000_000);
@@ -197,8 +265,42 @@ public final class ImapMailboxVerticle extends VerticleBase {
         .onFailure(this::reconnectLater);
   }
 
+  /**
+   * Marks or moves a committed, checkpointed round. Never fails the round: a failure leaves those
+   * messages unmarked in place (stored, and behind the checkpoint, so not read again).
+   */
+  private Future<Void> afterCommit(Batch batch) {
+    if (afterCommit.action() == AfterCommit.Action.NONE || batch.uids.length == 0) {
+      return Future.succeededFuture();
+    }
+    IMAPFolder f = folder;
+    IMAPStore s = store;
+    return blocking(() -> {
+      Message[] msgs = java.util.Arrays.stream(f.getMessagesByUID(batch.uids)).filter(java.util.Objects::nonNull).toArray(Message[]::new);
+      if (msgs.length == 0) {
+        return null;
+      }
+      if (afterCommit.action() == AfterCommit.Action.SEEN) {
+        f.setFlags(msgs, new Flags(Flags.Flag.SEEN), true);
+      } else if (s.hasCapability("MOVE")) {
+        f.moveMessages(msgs, s.getFolder(afterCommit.folder()));
+      } else {
+        // COPY, then delete and expunge: a failure in between leaves a copy behind, never a loss
+        f.copyMessages(msgs, s.getFolder(afterCommit.folder()));
+        f.setFlags(msgs, new Flags(Flags.Flag.DELETED), true);
+        f.expunge(msgs);
+      }
+      return null;
+    }).<Void>mapEmpty().recover(e -> {
+      metrics.afterCommitFailed(name);
+      LOG.warn("after-commit step failed, messages stay unmarked [mailbox: {}, step: {}, lastUid: {}, error: {}]", url, afterCommit,
+          batch.maxUid, e.toString());
+      return Future.succeededFuture();
+    });
+  }
+
   /** Messages fetched in one round, decoded; {@code maxUid} covers them all. */
-  private record Batch(List<Inbound> items, long maxUid, boolean more) {
+  private record Batch(List<Inbound> items, long[] uids, long maxUid, boolean more) {
     boolean isEmpty() {
       return items.isEmpty() && maxUid == 0;
     }
@@ -214,7 +316,7 @@ public final class ImapMailboxVerticle extends VerticleBase {
       fresh = above(f, f.getMessagesByUID(lastUid + 1, UIDFolder.MAXUID));
     }
     if (fresh.isEmpty()) {
-      return new Batch(List.of(), 0, false);
+      return new Batch(List.of(), new long[0], 0, false);
     }
     List<Message> round = fresh.subList(0, Math.min(fresh.size(), config.fetchBatch()));
     FetchProfile profile = new FetchProfile();
@@ -225,6 +327,7 @@ public final class ImapMailboxVerticle extends VerticleBase {
     profile.add(IMAPFolder.FetchProfileItem.MESSAGE);
     f.fetch(round.toArray(Message[]::new), profile);
     List<Inbound> items = new ArrayList<>();
+    List<Long> uids = new ArrayList<>();
     long bytes = 0;
     long maxUid = 0;
     for (Message m : round) {
@@ -237,10 +340,11 @@ public final class ImapMailboxVerticle extends VerticleBase {
       m.writeTo(out);
       Instant at = m.getReceivedDate() == null ? Instant.now() : m.getReceivedDate().toInstant();
       items.add(decoder.decode(out.toByteArray(), new MimeDecoder.Origin(url.mailbox(), uidValidity, uid, at)));
+      uids.add(uid);
       maxUid = uid;
     }
     // anything read: look again before waiting (IDLE only reports mail arriving from now on)
-    return new Batch(items, maxUid, !items.isEmpty());
+    return new Batch(items, uids.stream().mapToLong(Long::longValue).toArray(), maxUid, !items.isEmpty());
   }
 
   private List<Message> above(IMAPFolder f, Message[] found) throws MessagingException {
@@ -288,6 +392,7 @@ public final class ImapMailboxVerticle extends VerticleBase {
       return null;
     }).onComplete(ar -> {
       vertx.cancelTimer(timer);
+      progress();
       if (ar.failed()) {
         reconnectLater(ar.cause());
       } else {
@@ -300,6 +405,7 @@ public final class ImapMailboxVerticle extends VerticleBase {
     IMAPFolder f = folder;
     if (f != null) {
       imap.executeBlocking(() -> f.getMessageCount(), false)
+          .onSuccess(n -> progress())
           .onFailure(e -> LOG.debug("idle renewal failed [mailbox: {}]", url, e));
     }
   }
@@ -311,6 +417,9 @@ public final class ImapMailboxVerticle extends VerticleBase {
       return;
     }
     failures++;
+    caughtUp = false;
+    progress();
+    metrics.reconnect(name);
     long exp = Math.min(config.reconnectMaxMs(), config.reconnectBaseMs() << Math.min(failures - 1, 20));
     long delay = exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1);
     if (failure instanceof IntakeException e) {
