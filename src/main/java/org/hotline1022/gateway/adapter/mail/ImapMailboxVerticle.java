@@ -127,7 +127,6 @@ public final class ImapMailboxVerticle extends VerticleBase {
         return;
       }
       leaseDecided |= ar.succeeded();
-      reportStatus();
       if (ar.succeeded() && ar.result()) {
         if (!held) {
           LOG.info("mailbox lease taken [mailbox: {}]", url);
@@ -145,12 +144,14 @@ public final class ImapMailboxVerticle extends VerticleBase {
       } else if (ar.failed()) {
         LOG.debug("mailbox lease not renewed [mailbox: {}]", url, ar.cause());
       }
+      reportStatus(); // also the stuck-loop watchdog, every third of the lease
     });
   }
 
   /** Ready unless undecided or stuck: an unreachable server is retried within bounds, not "unready". */
   private void reportStatus() {
-    long stuckNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(config.idleRenewSeconds() * 1000L, config.pollIntervalMs()) + 4L * config.timeoutMs() + config.reconnectMaxMs());
+    long stuckNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(config.idleRenewSeconds() * 1000L, config.pollIntervalMs())
+        + 4L * config.timeoutMs() + config.reconnectMaxMs());
     if (!leaseDecided) {
       status.report(name, false, "starting");
     } else if (!held) {
@@ -164,6 +165,7 @@ public final class ImapMailboxVerticle extends VerticleBase {
 
   private void progress() {
     progressAt = System.nanoTime();
+    reportStatus();
   }
 
   private void connectAndRun() {
@@ -188,6 +190,7 @@ public final class ImapMailboxVerticle extends VerticleBase {
             lastUid = 0;
           }
           LOG.info("mailbox open [mailbox: {}, uidValidity: {}, lastUid: {}, idle: {}]", url, uidValidity, lastUid, idleSupported);
+          progress();
           return null;
         })
         .onSuccess(v -> round())

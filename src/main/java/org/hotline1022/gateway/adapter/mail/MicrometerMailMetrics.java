@@ -25,7 +25,7 @@ public final class MicrometerMailMetrics implements MailMetrics {
 
   @Override
   public void reconnect(String mailbox) {
-    Counter.builder("hotline.mail.reconnects").description("Mailbox connections lost or refused (IDLE included), reconnected with backoff")
+    Counter.builder("hotline.mail.reconnects").description("Mailbox reader restarts after a failure (connection, server, IDLE or commit), with backoff")
         .tag("mailbox", mailbox).register(registry).increment();
   }
 
