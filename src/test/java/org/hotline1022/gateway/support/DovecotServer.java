@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Assumptions;
  * temporary directory (passwd-file users, maildir, loopback, random ports, optional IMAPS with a
  * self-signed certificate made by openssl). Stopped by the PID it was started with. As root (CI) the
  * internal and login processes run as Debian's {@code dovecot}/{@code dovenull} users and the mail as
- * {@code dovenull}; otherwise everything runs as the current user.
+ * {@code dovenull}; otherwise everything runs as the current user. A throwaway server: no fsync.
  */
 public final class DovecotServer implements AutoCloseable {
   public static final String DOVECOT = "/usr/sbin/dovecot";
@@ -117,6 +117,7 @@ public final class DovecotServer implements AutoCloseable {
         log_path = %s
         mail_location = maildir:%s/%%u
         first_valid_uid = 1
+        mail_fsync = never
         %s
         passdb {
           driver = passwd-file
