@@ -233,20 +233,37 @@ public final class ImapMailboxVerticle extends VerticleBase {
 
   /** One fetch-submit-checkpoint round; loops while there is a backlog, then waits for new mail. */
   private void round() {
+    round(fetchAbove(lastUid));
+  }
+
+  private Future<Batch> fetchAbove(long from) {
+    return blocking(() -> fetch(from));
+  }
+
+  /**
+   * Commits a fetched round while the next one is being fetched (a backlog costs max(fetch, commit)
+   * per round, not their sum). Rounds still commit and checkpoint one after another, in UID order.
+   * No prefetch with {@code move:}: its EXPUNGE renumbers the folder under a running FETCH.
+   */
+  private void round(Future<Batch> fetching) {
     if (stopping || !held) {
       closeQuietly();
       connectAndRun();
       return;
     }
-    long t0 = System.nanoTime();
     long[] fetched = new long[1];
-    blocking(this::fetch)
-        .onSuccess(b -> fetched[0] = System.nanoTime())
-        .compose(batch -> submit(batch).map(batch))
-        .compose(batch -> batch.isEmpty() ? Future.succeededFuture(batch)
-            : checkpoints.save(new MailCheckpoints.Checkpoint(url.mailbox(), uidValidity, batch.maxUid)).map(batch))
-        .compose(batch -> afterCommit(batch).map(batch))
-        .onSuccess(batch -> {
+    fetching
+        .compose(batch -> {
+          fetched[0] = System.nanoTime();
+          Future<Batch> next = batch.more && afterCommit.action() != AfterCommit.Action.MOVE ? fetchAbove(batch.maxUid) : null;
+          return submit(batch)
+              .compose(v -> batch.isEmpty() ? Future.succeededFuture()
+                  : checkpoints.save(new MailCheckpoints.Checkpoint(url.mailbox(), uidValidity, batch.maxUid)))
+              .compose(v -> afterCommit(batch))
+              .map(v -> new Step(batch, next));
+        })
+        .onSuccess(step -> {
+          Batch batch = step.batch;
           failures = 0;
           progress();
           if (batch.isEmpty()) {
@@ -257,16 +274,18 @@ public final class ImapMailboxVerticle extends VerticleBase {
             metrics.fetched(name, batch.items.size());
             lastUid = batch.maxUid;
             LOG.debug("mail round committed [mailbox: {}, messages: {}, lastUid: {}, fetchMs: {}, commitMs: {}]", url, batch.items.size(),
-                lastUid, (fetched[0] - t0) / 1_000_000, (System.nanoTime() - fetched[0]) / 1_000_000);
+                lastUid, batch.fetchNanos / 1_000_000, (System.nanoTime() - fetched[0]) / 1_000_000);
           }
           if (batch.more) {
-            round();
+            round(step.next != null ? step.next : fetchAbove(lastUid));
           } else {
             waitForMail();
           }
         })
-        .onFailure(this::reconnectLater);
+        .onFailure(this::reconnectLater); // a prefetch still running fails on the closed connection, unread
   }
+
+  private record Step(Batch batch, Future<Batch> next) {}
 
   /**
    * Marks or moves a committed, checkpointed round. Never fails the round: a failure leaves those
@@ -303,23 +322,28 @@ public final class ImapMailboxVerticle extends VerticleBase {
   }
 
   /** Messages fetched in one round, decoded; {@code maxUid} covers them all. */
-  private record Batch(List<Inbound> items, long[] uids, long maxUid, boolean more) {
+  private record Batch(List<Inbound> items, long[] uids, long maxUid, boolean more, long fetchNanos) {
     boolean isEmpty() {
       return items.isEmpty() && maxUid == 0;
     }
   }
 
-  private Batch fetch() throws MessagingException, IOException {
+  /** The next round above UID {@code from}: at most {@code fetchBatch} messages, decoded. */
+  private Batch fetch(long from) throws MessagingException, IOException {
+    long t0 = System.nanoTime();
     IMAPFolder f = folder;
+    if (f == null) {
+      throw new MessagingException("connection closed");
+    }
     // a bounded UID window first: "last+1:*" lists the whole remaining backlog on every round, which
     // made a 10,000-message backlog quadratic; the open range is only asked when the window is empty
     // (caught up, or a gap of expunged UIDs)
-    List<Message> fresh = above(f, f.getMessagesByUID(lastUid + 1, lastUid + config.fetchBatch()));
+    List<Message> fresh = above(f, f.getMessagesByUID(from + 1, from + config.fetchBatch()), from);
     if (fresh.isEmpty()) {
-      fresh = above(f, f.getMessagesByUID(lastUid + 1, UIDFolder.MAXUID));
+      fresh = above(f, f.getMessagesByUID(from + 1, UIDFolder.MAXUID), from);
     }
     if (fresh.isEmpty()) {
-      return new Batch(List.of(), new long[0], 0, false);
+      return new Batch(List.of(), new long[0], 0, false, System.nanoTime() - t0);
     }
     List<Message> round = fresh.subList(0, Math.min(fresh.size(), config.fetchBatch()));
     FetchProfile profile = new FetchProfile();
@@ -347,14 +371,14 @@ public final class ImapMailboxVerticle extends VerticleBase {
       maxUid = uid;
     }
     // anything read: look again before waiting (IDLE only reports mail arriving from now on)
-    return new Batch(items, uids.stream().mapToLong(Long::longValue).toArray(), maxUid, !items.isEmpty());
+    return new Batch(items, uids.stream().mapToLong(Long::longValue).toArray(), maxUid, !items.isEmpty(), System.nanoTime() - t0);
   }
 
-  private List<Message> above(IMAPFolder f, Message[] found) throws MessagingException {
+  private static List<Message> above(IMAPFolder f, Message[] found, long from) throws MessagingException {
     List<Message> fresh = new ArrayList<>();
     for (Message m : found) {
       // "UID n:*" also answers the last message when n is above every UID: skip what we have
-      if (m != null && f.getUID(m) > lastUid) {
+      if (m != null && f.getUID(m) > from) {
         fresh.add(m);
       }
     }
