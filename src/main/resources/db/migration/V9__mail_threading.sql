@@ -50,6 +50,7 @@ declare
   v_by text;
   v_owner bigint;
   v_msg_json jsonb;
+  v_parents text[];
   ev_types text[] := '{}';
   ev_inquiries bigint[] := '{}';
   ev_departments text[] := '{}';
@@ -139,13 +140,13 @@ begin
 
     v_inquiry := null;
     v_by := null;
-    if r.window_seconds > 0 and r.channel = 'email' then
-      -- any parent id: a citizen's earlier mail, or one of our replies
+    v_parents := case when r.channel = 'email' then hotline_mail_parent_ids(r.facts) else '{}' end;
+    if r.window_seconds > 0 and cardinality(v_parents) > 0 then
+      -- any parent id: a citizen's earlier mail, or one of our replies (two index lookups)
       select x.inquiry_id into v_inquiry
-      from (select m.inquiry_id, m.id from message m
-            where m.channel = 'email' and m.external_id = any(hotline_mail_parent_ids(r.facts))
+      from (select m.inquiry_id, m.id from message m where m.channel = 'email' and m.external_id = any(v_parents)
             union all
-            select o.inquiry_id, o.message_id from mail_outbound_id o where o.mail_id = any(hotline_mail_parent_ids(r.facts))) x
+            select o.inquiry_id, o.message_id from mail_outbound_id o where o.mail_id = any(v_parents)) x
       join inquiry i on i.id = x.inquiry_id
       where i.channel = 'email' and i.status <> 'closed'
         and i.last_message_at >= r.received_at - make_interval(secs => r.window_seconds)
