@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A real Dovecot IMAP server for one test: {@code /usr/sbin/dovecot -F} with a config written into a
  * temporary directory (passwd-file users, maildir, loopback, random ports, optional IMAPS with a
- * self-signed certificate made by openssl). Stopped by the PID it was started with. As root (CI) the
+ * self-signed certificate made by the JDK's keytool). Stopped by the PID it was started with. As root (CI) the
  * internal and login processes run as Debian's {@code dovecot}/{@code dovenull} users and the mail as
  * {@code dovenull}; otherwise everything runs as the current user. A throwaway server: no fsync.
  */
@@ -39,10 +39,9 @@ public final class DovecotServer implements AutoCloseable {
   public final int imapsPort;
   private Process process;
 
-  /** Fails under CI=true when Dovecot (or openssl for TLS) is missing, skips loudly otherwise. */
+  /** Fails under CI=true when Dovecot is missing, skips loudly otherwise. */
   public static void require(boolean tls) {
-    String missing = !new File(DOVECOT).canExecute() ? DOVECOT + " (apt-get install -y dovecot-imapd)"
-        : tls && !new File("/usr/bin/openssl").canExecute() ? "/usr/bin/openssl" : null;
+    String missing = !new File(DOVECOT).canExecute() ? DOVECOT + " (apt-get install -y dovecot-imapd)" : null;
     if (missing != null) {
       String reason = "Dovecot ITs NEED " + missing;
       if ("true".equals(System.getenv("CI"))) {
@@ -100,8 +99,7 @@ public final class DovecotServer implements AutoCloseable {
       run(List.of("chown", "-R", "dovenull:dovenull", mail.toString()));
     }
     if (tls && !Files.exists(certificate())) {
-      run(List.of("/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir.resolve("key.pem").toString(),
-          "-out", certificate().toString(), "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"));
+      selfSigned();
     }
     String dh = Files.exists(Path.of("/usr/share/dovecot/dh.pem")) ? "ssl_dh = </usr/share/dovecot/dh.pem\n" : "";
     String conf = """
@@ -145,6 +143,24 @@ public final class DovecotServer implements AutoCloseable {
         tls ? "ssl = yes\nssl_cert = <" + certificate() + "\nssl_key = <" + dir.resolve("key.pem") + "\n" + dh : "ssl = no",
         dir.resolve("passwd"), mailUser, mailUser, mail, imapPort, imapsPort);
     Files.writeString(dir.resolve("dovecot.conf"), conf);
+  }
+
+  /** A self-signed server certificate and key as PEM, made with the JDK's keytool (no openssl needed). */
+  private void selfSigned() throws Exception {
+    Path p12 = dir.resolve("server.p12");
+    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    run(List.of(keytool, "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+        "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12", "-keystore", p12.toString(),
+        "-storepass", "changeit", "-keypass", "changeit"));
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(p12)) {
+      ks.load(in, "changeit".toCharArray());
+    }
+    var mime = java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
+    Files.writeString(certificate(), "-----BEGIN CERTIFICATE-----\n" + mime.encodeToString(ks.getCertificate("server").getEncoded())
+        + "\n-----END CERTIFICATE-----\n");
+    Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\n"
+        + mime.encodeToString(ks.getKey("server", "changeit".toCharArray()).getEncoded()) + "\n-----END PRIVATE KEY-----\n");
   }
 
   private void run(List<String> command) throws Exception {
