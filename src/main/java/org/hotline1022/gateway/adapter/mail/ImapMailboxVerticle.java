@@ -5,18 +5,14 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import jakarta.mail.FetchProfile;
-import jakarta.mail.Flags;
-import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
 import jakarta.mail.UIDFolder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -198,37 +194,12 @@ public final class ImapMailboxVerticle extends VerticleBase {
   }
 
   private Void connect() throws MessagingException {
-    Properties p = new Properties();
-    String proto = url.protocol();
-    p.setProperty("mail." + proto + ".connectiontimeout", Integer.toString(config.timeoutMs()));
-    p.setProperty("mail." + proto + ".timeout", Integer.toString(config.timeoutMs() + config.idleRenewSeconds() * 1000));
-    p.setProperty("mail." + proto + ".writetimeout", Integer.toString(config.timeoutMs()));
-    p.setProperty("mail." + proto + ".peek", "true"); // BODY.PEEK[]: reading never marks mail \Seen
-    p.setProperty("mail." + proto + ".ssl.checkserveridentity", "true");
-    if (url.tls() && !config.trustCaFile().isBlank()) {
-      p.put("mail." + proto + ".ssl.socketFactory", TlsTrust.fromPem(config.trustCaFile()));
-    }
-    p.setProperty("mail.mime.address.strict", "false");
-    IMAPStore s = (IMAPStore) Session.getInstance(p).getStore(proto);
-    s.connect(url.host(), url.port(), url.user(), url.password());
-    try {
-      IMAPFolder f = (IMAPFolder) s.getFolder(url.folder());
-      if (afterCommit.action() == AfterCommit.Action.MOVE) {
-        Folder target = s.getFolder(afterCommit.folder());
-        if (!target.exists() && !target.create(Folder.HOLDS_MESSAGES)) {
-          throw new MessagingException("cannot create the folder for processed mail");
-        }
-      }
-      f.open(afterCommit.action() == AfterCommit.Action.NONE ? Folder.READ_ONLY : Folder.READ_WRITE);
-      store = s;
-      folder = f;
-      uidValidity = f.getUIDValidity();
-      idleSupported = s.hasCapability("IDLE");
-      return null;
-    } catch (MessagingException | RuntimeException e) {
-      s.close();
-      throw e;
-    }
+    ImapSessions.Open open = ImapSessions.open(url, config);
+    store = open.store();
+    folder = open.folder();
+    uidValidity = folder.getUIDValidity();
+    idleSupported = store.hasCapability("IDLE");
+    return null;
   }
 
   /** One fetch-submit-checkpoint round; loops while there is a backlog, then waits for new mail. */
@@ -295,23 +266,9 @@ public final class ImapMailboxVerticle extends VerticleBase {
     if (afterCommit.action() == AfterCommit.Action.NONE || batch.uids.length == 0) {
       return Future.succeededFuture();
     }
-    IMAPFolder f = folder;
-    IMAPStore s = store;
+    ImapSessions.Open open = new ImapSessions.Open(store, folder);
     return blocking(() -> {
-      Message[] msgs = java.util.Arrays.stream(f.getMessagesByUID(batch.uids)).filter(java.util.Objects::nonNull).toArray(Message[]::new);
-      if (msgs.length == 0) {
-        return null;
-      }
-      if (afterCommit.action() == AfterCommit.Action.SEEN) {
-        f.setFlags(msgs, new Flags(Flags.Flag.SEEN), true);
-      } else if (s.hasCapability("MOVE")) {
-        f.moveMessages(msgs, s.getFolder(afterCommit.folder()));
-      } else {
-        // COPY, then delete and expunge: a failure in between leaves a copy behind, never a loss
-        f.copyMessages(msgs, s.getFolder(afterCommit.folder()));
-        f.setFlags(msgs, new Flags(Flags.Flag.DELETED), true);
-        f.expunge(msgs);
-      }
+      ImapSessions.afterCommit(open, afterCommit, batch.uids);
       return null;
     }).<Void>mapEmpty().recover(e -> {
       metrics.afterCommitFailed(name);
