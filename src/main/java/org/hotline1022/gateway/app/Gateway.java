@@ -129,7 +129,7 @@ public final class Gateway {
               .compose(p -> deploy(new EventFeedVerticle(s.db(), head, config.agents().feedPollMs()), new DeploymentOptions()))
               .compose(f -> deploy(new ZaloTokenVerticle(s.db(), config.webhooks(), config.zaloToken(), socialMetrics, readiness),
                   new DeploymentOptions()))
-              .compose(t -> deploy(new OutboxDispatcherVerticle(s.db(), config.reply(), replySenders(),
+              .compose(t -> deploy(new OutboxDispatcherVerticle(s.db(), config.reply(), replySenders(s.db()),
                   new MicrometerReplyMetrics(registry)), new DeploymentOptions()))
               .compose(d -> !config.receipts().enabled() ? Future.succeededFuture("")
                   : deploy(new ReceiptVerticle(s.db(), config.receipts(), socialMetrics), new DeploymentOptions()))
@@ -139,11 +139,7 @@ public final class Gateway {
                   new DeploymentOptions()))
               .compose(d -> deploy(new OpenInquiriesVerticle(s.db(), config.metrics(), routing.departments().keySet(), metrics),
                   new DeploymentOptions()))
-              .compose(m -> !config.mail().imapEnabled() ? Future.succeededFuture("")
-                  : deploy(new org.hotline1022.gateway.adapter.mail.ImapMailboxVerticle(config.mail(),
-                      new Intake(vertx, triage, metrics, config.writer().ackTimeoutMs()),
-                      vx -> new org.hotline1022.gateway.store.PgMailCheckpoints(s.db().pool(vx, "mail-checkpoints", 1, false))),
-                      new DeploymentOptions()))
+              .compose(m -> deployMailboxes(s, metrics))
               .compose(m -> !config.reconcile().enabled() ? Future.succeededFuture("") : deploy(reconciliation(s, metrics),
                   new DeploymentOptions()))
               .compose(m -> !config.hep().enabled() ? Future.succeededFuture("")
@@ -188,12 +184,32 @@ public final class Gateway {
         .onSuccess(id -> readiness.set("sip", true));
   }
 
+  /** One IMAP reader per configured mailbox, each with its own lease, checkpoint and worker pool. */
+  private Future<String> deployMailboxes(Services s, GatewayMetrics metrics) {
+    var mailMetrics = new org.hotline1022.gateway.adapter.mail.MicrometerMailMetrics(registry);
+    Future<String> chain = Future.succeededFuture("");
+    for (var mailbox : config.mail().mailboxes()) {
+      if (!mailbox.reads()) {
+        continue;
+      }
+      chain = chain.compose(prev -> deploy(new org.hotline1022.gateway.adapter.mail.ImapMailboxVerticle(config.mail(), mailbox,
+          new Intake(vertx, triage, metrics, config.writer().ackTimeoutMs()),
+          vx -> new org.hotline1022.gateway.store.PgMailCheckpoints(s.db().pool(vx, "mail-checkpoints", 1, false)), mailMetrics,
+          (name, up, state) -> {
+            readiness.set("mail." + name, up);
+            readiness.detail("mail." + name, state);
+          }), new DeploymentOptions()));
+    }
+    return chain;
+  }
+
   /** One sender per channel that can answer; SMTP only when a server is configured. */
-  private List<ReplySender> replySenders() {
+  private List<ReplySender> replySenders(org.hotline1022.gateway.store.DbEndpoint db) {
     List<ReplySender> senders = new ArrayList<>(List.of(new WebReplySender(), new FacebookReplySender(config.webhooks()),
         new ZaloReplySender(config.webhooks(), ZaloTokenVerticle.source(config.zaloToken()))));
-    if (!config.mail().smtpUrl().isBlank()) {
-      senders.add(new SmtpReplySender(vertx, config.mail()));
+    if (config.mail().smtpEnabled()) {
+      senders.add(new SmtpReplySender(vertx, config.mail(),
+          vx -> new org.hotline1022.gateway.store.PgOutboundMailIds(db.pool(vx, "mail-outbound-ids", 1, false))));
     }
     return senders;
   }

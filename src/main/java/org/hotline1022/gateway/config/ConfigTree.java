@@ -30,7 +30,8 @@ final class ConfigTree {
     Map<String, Object> root = doc instanceof Map ? new LinkedHashMap<>((Map<String, Object>) doc) : new LinkedHashMap<>();
     ConfigTree tree = new ConfigTree(deepCopy(root));
     env.forEach((name, value) -> {
-      if (name.startsWith("HOTLINE_") && !SKIP.contains(name) && !name.equals(HepConfig.PORT_ENV)) {
+      if (name.startsWith("HOTLINE_") && !SKIP.contains(name) && !name.equals(HepConfig.PORT_ENV)
+          && SKIP_PREFIXES.stream().noneMatch(name::startsWith)) {
         List<String> words = Arrays.asList(name.substring(8).toLowerCase(Locale.ROOT).split("_"));
         if (!tree.set(tree.root, words, value)) {
           tree.unknownEnv.add(name);
@@ -46,6 +47,9 @@ final class ConfigTree {
       "HOTLINE_ZALO_APP_SECRET", "HOTLINE_ZALO_OA_SECRET", "HOTLINE_ZALO_REFRESH_TOKEN", "HOTLINE_ZALO_ACCESS_TOKEN",
       "HOTLINE_IMAP_URL", "HOTLINE_SMTP_URL",
       "HOTLINE_SIP_PORT");
+
+  /** Per-mailbox variables of the e-mail channel (MailConfig): URLs with passwords and addresses. */
+  private static final List<String> SKIP_PREFIXES = List.of("HOTLINE_IMAP_URL_", "HOTLINE_SMTP_URL_", "HOTLINE_MAIL_ADDRESS_");
 
   List<String> unknownEnv() {
     return unknownEnv;

@@ -8,38 +8,71 @@ import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailMessage;
 import io.vertx.ext.mail.SMTPException;
 import io.vertx.ext.mail.StartTLSOptions;
+import io.vertx.core.net.PemTrustOptions;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.hotline1022.gateway.config.MailConfig;
 import org.hotline1022.gateway.inquiry.Channel;
 import org.hotline1022.gateway.inquiry.ContactNormalizer;
 
 /**
- * Agents' answers by e-mail through vertx-mail-client (non-blocking SMTP). Each reply carries our
- * own Message-ID, stable across retries (the outbox delivers at least once, so a resend is the same
- * message to the recipient's client), and {@code In-Reply-To}/{@code References} naming the
- * citizen's latest mail and the thread root, so their client threads it and their answer joins the
- * inquiry. The subject is {@code Re: <subject> [<tracking code>]}, RFC 2047-encoded by the client.
+ * Agents' answers by e-mail through vertx-mail-client (non-blocking SMTP), each through the SMTP
+ * account of the mailbox the inquiry's latest mail came in on (the main account when that mailbox
+ * has none, or the mail is older than the mailbox names). Each reply carries our own Message-ID,
+ * recorded in the store before the first attempt and reused on every retry (the outbox delivers at
+ * least once, so a resend is the same message to the recipient's client); it has a random part, so
+ * nobody can forge a thread link to another inquiry from its ids. {@code In-Reply-To}/{@code References}
+ * name the citizen's latest mail and the thread root, so their client threads it and their answer joins
+ * the inquiry. The subject is {@code Re: <subject> [<tracking code>]}, RFC 2047-encoded by the client.
  */
 public final class SmtpReplySender implements ReplySender {
   private static final Pattern REPLY_PREFIX = Pattern.compile("(?i)^\\s*((re|tl|fw|fwd|trả lời)\\s*:\\s*)+");
+  private static final String BASE32 = "0123456789abcdefghjkmnpqrstvwxyz";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** One mailbox's SMTP account. */
+  private record Account(String name, io.vertx.ext.mail.MailConfig smtp, String from, String domain) {}
 
   private final Vertx vertx;
-  private final io.vertx.ext.mail.MailConfig smtp;
-  private final String from;
-  private final String domain;
-  private MailClient client;
+  private final Map<String, Account> accounts = new LinkedHashMap<>();
+  private final Function<Vertx, OutboundMailIds> idsFactory;
+  private final Map<String, MailClient> clients = new HashMap<>();
+  private OutboundMailIds ids;
 
+  /** Without a store: Message-IDs are not recorded (tests of the SMTP side alone). */
   public SmtpReplySender(Vertx vertx, MailConfig config) {
+    this(vertx, config, vx -> OutboundMailIds.NONE);
+  }
+
+  /** @param ids opened lazily, on the dispatcher's context, at the first reply */
+  public SmtpReplySender(Vertx vertx, MailConfig config, Function<Vertx, OutboundMailIds> ids) {
     this.vertx = vertx;
-    this.smtp = smtpConfig(config.smtpUrl());
-    String address = config.fromAddress();
-    this.domain = address.contains("@") ? address.substring(address.indexOf('@') + 1) : "localhost";
-    this.smtp.setOwnHostname(domain);
-    this.from = config.fromName().isBlank() ? address : config.fromName() + " <" + address + ">";
+    this.idsFactory = ids;
+    for (MailConfig.Mailbox m : config.mailboxes()) {
+      if (!m.sends()) {
+        continue;
+      }
+      io.vertx.ext.mail.MailConfig smtp = smtpConfig(m.smtpUrl());
+      if (!config.trustCaFile().isBlank()) {
+        smtp.setTrustOptions(new PemTrustOptions().addCertPath(config.trustCaFile()));
+      }
+      String address = m.fromAddress();
+      String domain = address.contains("@") ? address.substring(address.indexOf('@') + 1) : "localhost";
+      smtp.setOwnHostname(domain);
+      String from = config.fromName().isBlank() ? address : config.fromName() + " <" + address + ">";
+      accounts.put(m.name(), new Account(m.name(), smtp, from, domain));
+    }
+    if (accounts.isEmpty()) {
+      throw new IllegalArgumentException("no mailbox has an SMTP URL");
+    }
   }
 
   /** {@code smtp://user:password@host:port}, {@code smtps://...}, {@code ?starttls=required}. */
@@ -70,9 +103,22 @@ public final class SmtpReplySender implements ReplySender {
     return Channel.EMAIL;
   }
 
-  /** Our Message-ID for an outbound message: the same on every attempt. */
-  String messageId(OutboundReply reply) {
-    return "1022." + reply.messageId() + "." + reply.inquiryId() + "@" + domain;
+  /** A fresh candidate Message-ID; the first one recorded for the message is used on every attempt. */
+  static String newMessageId(OutboundReply reply, String domain) {
+    char[] token = new char[16];
+    for (int i = 0; i < token.length; i++) {
+      token[i] = BASE32.charAt(RANDOM.nextInt(32));
+    }
+    return "1022." + reply.messageId() + "." + new String(token) + "@" + domain;
+  }
+
+  /** The account a reply leaves through: its mailbox's, else main's, else the first configured. */
+  private Account account(String mailboxName) {
+    Account a = mailboxName == null ? null : accounts.get(mailboxName);
+    if (a == null) {
+      a = accounts.get(MailConfig.MAIN);
+    }
+    return a != null ? a : accounts.values().iterator().next();
   }
 
   static String subject(OutboundReply reply) {
@@ -87,10 +133,21 @@ public final class SmtpReplySender implements ReplySender {
     if (to.isEmpty()) {
       return Future.failedFuture(DeliveryException.permanent("bad_address", "not an e-mail address [outboxId: " + reply.outboxId() + "]"));
     }
-    if (client == null) {
-      client = MailClient.createShared(vertx, smtp, "hotline-smtp");
+    if (ids == null) {
+      ids = idsFactory.apply(vertx);
     }
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().set("Message-ID", "<" + messageId(reply) + ">");
+    // the candidate's domain is the main account's; a recorded id keeps the domain it was drawn with
+    String candidate = newMessageId(reply, account(null).domain());
+    return ids.prepare(reply.messageId(), reply.inquiryId(), candidate)
+        .recover(e -> Future.failedFuture(DeliveryException.retryable("store", "cannot record the Message-ID [outboxId: "
+            + reply.outboxId() + "]: " + e.getClass().getSimpleName())))
+        .compose(prepared -> send(reply, to.get(), prepared));
+  }
+
+  private Future<Void> send(OutboundReply reply, String to, OutboundMailIds.Prepared prepared) {
+    Account account = account(prepared.mailboxName());
+    MailClient client = clients.computeIfAbsent(account.name(), n -> MailClient.createShared(vertx, account.smtp(), "hotline-smtp-" + n));
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().set("Message-ID", "<" + prepared.mailId() + ">");
     if (reply.inReplyTo() != null) {
       headers.set("In-Reply-To", "<" + reply.inReplyTo() + ">");
     }
@@ -99,7 +156,7 @@ public final class SmtpReplySender implements ReplySender {
     if (!refs.isBlank()) {
       headers.set("References", refs.strip());
     }
-    MailMessage message = new MailMessage().setFrom(from).setTo(to.get()).setSubject(subject(reply)).setText(reply.text())
+    MailMessage message = new MailMessage().setFrom(account.from()).setTo(to).setSubject(subject(reply)).setText(reply.text())
         .setHeaders(headers);
     return client.sendMail(message).<Void>mapEmpty().recover(failure -> Future.failedFuture(classify(failure, reply)));
   }

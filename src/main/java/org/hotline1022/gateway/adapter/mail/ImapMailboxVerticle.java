@@ -5,17 +5,14 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import jakarta.mail.FetchProfile;
-import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
 import jakarta.mail.UIDFolder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -23,6 +20,7 @@ import io.vertx.core.Vertx;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.hotline1022.gateway.config.MailConfig;
+import org.hotline1022.gateway.config.MailConfig.AfterCommit;
 import org.hotline1022.gateway.inquiry.Inbound;
 import org.hotline1022.gateway.intake.Intake;
 import org.hotline1022.gateway.intake.IntakeException;
@@ -37,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * to the highest UID of the round; then wait with IDLE (re-issued every {@code idleRenewSeconds})
  * or a poll timer. Any failure closes the connection and reconnects with backoff, resuming from the
  * checkpoint: at-least-once reading, exactly-once storing through the Message-ID dedupe.
- * The folder is opened read-only, so reading never changes the citizen-visible {@code \Seen} flags.
+ * The folder is opened read-only unless {@code afterCommit} asks to mark ({@code seen}) or move the
+ * messages; that step runs only after the round's commit and checkpoint, so a crash or a failure
+ * there can neither lose a message nor store it twice (reading uses BODY.PEEK either way).
  *
  * <p>With several gateway processes, only the holder of the mailbox's lease (renewed every third of
  * {@code leaseSeconds}) reads it; the others stand by and take over once it expires.
@@ -48,10 +48,19 @@ public final class ImapMailboxVerticle extends VerticleBase {
   private static final long ROUND_BYTES = 64L << 20;
 
   private final MailConfig config;
+  private final String name;
   private final ImapUrl url;
   private final Intake intake;
   private final Function<Vertx, MailCheckpoints> checkpointsFactory;
   private final MimeDecoder decoder;
+  private final MailMetrics metrics;
+  private final MailboxStatus status;
+  private final AfterCommit afterCommit;
+  /** When the loop last moved (round, IDLE return, reconnect scheduled): the readiness watchdog. */
+  private volatile long progressAt = System.nanoTime();
+  private volatile long caughtUpAt = System.nanoTime();
+  private volatile boolean caughtUp;
+  private volatile boolean leaseDecided;
   private WorkerExecutor imap;
   private MailCheckpoints checkpoints;
   private volatile IMAPStore store;
@@ -70,22 +79,36 @@ public final class ImapMailboxVerticle extends VerticleBase {
   private boolean looping;
   private final Promise<Void> stopped = Promise.promise();
 
+  /** The main mailbox ({@code HOTLINE_IMAP_URL}), without metrics or readiness (tests). */
   public ImapMailboxVerticle(MailConfig config, Intake intake, Function<Vertx, MailCheckpoints> checkpoints) {
+    this(config, config.mailbox(MailConfig.MAIN), intake, checkpoints, MailMetrics.NOOP, MailboxStatus.NONE);
+  }
+
+  public ImapMailboxVerticle(MailConfig config, MailConfig.Mailbox mailbox, Intake intake, Function<Vertx, MailCheckpoints> checkpoints,
+      MailMetrics metrics, MailboxStatus status) {
     this.config = config;
-    this.url = ImapUrl.parse(config.imapUrl());
+    this.name = mailbox.name();
+    this.url = ImapUrl.parse(mailbox.imapUrl());
     this.intake = intake;
     this.checkpointsFactory = checkpoints;
+    this.metrics = metrics;
+    this.status = status;
+    this.afterCommit = config.afterCommit();
     this.decoder = new MimeDecoder(new MimeDecoder.Limits(config.maxMessageBytes(), config.maxParts(), config.maxHeaderBytes(),
-        config.maxAttachmentBytes()));
+        config.maxAttachmentBytes()), name);
   }
 
   @Override
   public Future<?> start() {
     // two threads: one may sit in IDLE while the other ends it (renewal, shutdown)
     long maxBlockMs = (config.idleRenewSeconds() + 60L) * 1000 + 4L * config.timeoutMs();
-    imap = vertx.createSharedWorkerExecutor("mail-imap", 2, maxBlockMs, TimeUnit.MILLISECONDS);
+    // a pool per mailbox: each may have a thread parked in IDLE
+    imap = vertx.createSharedWorkerExecutor("mail-imap-" + name, 2, maxBlockMs, TimeUnit.MILLISECONDS);
     checkpoints = checkpointsFactory.apply(vertx);
-    LOG.info("mail intake starting [mailbox: {}]", url);
+    metrics.reader(name, () -> store != null && held ? 1 : 0,
+        () -> !held || caughtUp ? 0 : (System.nanoTime() - caughtUpAt) / 1_000_000_000L);
+    status.report(name, false, "starting");
+    LOG.info("mail intake starting [mailbox: {}, name: {}, afterCommit: {}]", url, name, afterCommit);
     leaseTick();
     leaseTimer = vertx.setPeriodic(config.leaseSeconds() * 1000L / 3, t -> leaseTick());
     return Future.succeededFuture();
@@ -99,6 +122,7 @@ public final class ImapMailboxVerticle extends VerticleBase {
       if (stopping) {
         return;
       }
+      leaseDecided |= ar.succeeded();
       if (ar.succeeded() && ar.result()) {
         if (!held) {
           LOG.info("mailbox lease taken [mailbox: {}]", url);
@@ -116,7 +140,28 @@ public final class ImapMailboxVerticle extends VerticleBase {
       } else if (ar.failed()) {
         LOG.debug("mailbox lease not renewed [mailbox: {}]", url, ar.cause());
       }
+      reportStatus(); // also the stuck-loop watchdog, every third of the lease
     });
+  }
+
+  /** Ready unless undecided or stuck: an unreachable server is retried within bounds, not "unready". */
+  private void reportStatus() {
+    long stuckNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(config.idleRenewSeconds() * 1000L, config.pollIntervalMs())
+        + 4L * config.timeoutMs() + config.reconnectMaxMs());
+    if (!leaseDecided) {
+      status.report(name, false, "starting");
+    } else if (!held) {
+      status.report(name, true, "standby");
+    } else if (System.nanoTime() - progressAt > stuckNanos) {
+      status.report(name, false, "stuck");
+    } else {
+      status.report(name, true, store != null ? "reading" : failures > 0 ? "reconnecting" : "connecting");
+    }
+  }
+
+  private void progress() {
+    progressAt = System.nanoTime();
+    reportStatus();
   }
 
   private void connectAndRun() {
@@ -141,6 +186,7 @@ public final class ImapMailboxVerticle extends VerticleBase {
             lastUid = 0;
           }
           LOG.info("mailbox open [mailbox: {}, uidValidity: {}, lastUid: {}, idle: {}]", url, uidValidity, lastUid, idleSupported);
+          progress();
           return null;
         })
         .onSuccess(v -> round())
@@ -148,73 +194,113 @@ public final class ImapMailboxVerticle extends VerticleBase {
   }
 
   private Void connect() throws MessagingException {
-    Properties p = new Properties();
-    String proto = url.protocol();
-    p.setProperty("mail." + proto + ".connectiontimeout", Integer.toString(config.timeoutMs()));
-    p.setProperty("mail." + proto + ".timeout", Integer.toString(config.timeoutMs() + config.idleRenewSeconds() * 1000));
-    p.setProperty("mail." + proto + ".writetimeout", Integer.toString(config.timeoutMs()));
-    p.setProperty("mail." + proto + ".peek", "true"); // BODY.PEEK[]: reading never marks mail \Seen
-    p.setProperty("mail." + proto + ".ssl.checkserveridentity", "true");
-    p.setProperty("mail.mime.address.strict", "false");
-    IMAPStore s = (IMAPStore) Session.getInstance(p).getStore(proto);
-    s.connect(url.host(), url.port(), url.user(), url.password());
-    IMAPFolder f = (IMAPFolder) s.getFolder(url.folder());
-    f.open(Folder.READ_ONLY);
-    store = s;
-    folder = f;
-    uidValidity = f.getUIDValidity();
-    idleSupported = s.hasCapability("IDLE");
+    ImapSessions.Open open = ImapSessions.open(url, config);
+    store = open.store();
+    folder = open.folder();
+    uidValidity = folder.getUIDValidity();
+    idleSupported = store.hasCapability("IDLE");
     return null;
   }
 
   /** One fetch-submit-checkpoint round; loops while there is a backlog, then waits for new mail. */
   private void round() {
+    round(fetchAbove(lastUid));
+  }
+
+  private Future<Batch> fetchAbove(long from) {
+    return blocking(() -> fetch(from));
+  }
+
+  /**
+   * Commits a fetched round while the next one is being fetched (a backlog costs max(fetch, commit)
+   * per round, not their sum). Rounds still commit and checkpoint one after another, in UID order.
+   * No prefetch with {@code move:}: its EXPUNGE renumbers the folder under a running FETCH.
+   */
+  private void round(Future<Batch> fetching) {
     if (stopping || !held) {
       closeQuietly();
       connectAndRun();
       return;
     }
-    long t0 = System.nanoTime();
     long[] fetched = new long[1];
-    blocking(this::fetch)
-        .onSuccess(b -> fetched[0] = System.nanoTime())
-        .compose(batch -> submit(batch).map(batch))
-        .compose(batch -> batch.isEmpty() ? Future.succeededFuture(batch)
-            : checkpoints.save(new MailCheckpoints.Checkpoint(url.mailbox(), uidValidity, batch.maxUid)).map(batch))
-        .onSuccess(batch -> {
+    fetching
+        .compose(batch -> {
+          fetched[0] = System.nanoTime();
+          Future<Batch> next = batch.more && afterCommit.action() != AfterCommit.Action.MOVE ? fetchAbove(batch.maxUid) : null;
+          return submit(batch)
+              .compose(v -> batch.isEmpty() ? Future.succeededFuture()
+                  : checkpoints.save(new MailCheckpoints.Checkpoint(url.mailbox(), uidValidity, batch.maxUid)))
+              .compose(v -> afterCommit(batch))
+              .map(v -> new Step(batch, next));
+        })
+        .onSuccess(step -> {
+          Batch batch = step.batch;
           failures = 0;
-          if (!batch.isEmpty()) {
+          progress();
+          if (batch.isEmpty()) {
+            caughtUp = true;
+            caughtUpAt = System.nanoTime();
+          } else {
+            caughtUp = false;
+            metrics.fetched(name, batch.items.size());
             lastUid = batch.maxUid;
             LOG.debug("mail round committed [mailbox: {}, messages: {}, lastUid: {}, fetchMs: {}, commitMs: {}]", url, batch.items.size(),
-                lastUid, (fetched[0] - t0) / 1_000_000, (System.nanoTime() - fetched[0]) / 1_000_000);
+                lastUid, batch.fetchNanos / 1_000_000, (System.nanoTime() - fetched[0]) / 1_000_000);
           }
           if (batch.more) {
-            round();
+            round(step.next != null ? step.next : fetchAbove(lastUid));
           } else {
             waitForMail();
           }
         })
-        .onFailure(this::reconnectLater);
+        .onFailure(this::reconnectLater); // a prefetch still running fails on the closed connection, unread
+  }
+
+  private record Step(Batch batch, Future<Batch> next) {}
+
+  /**
+   * Marks or moves a committed, checkpointed round. Never fails the round: a failure leaves those
+   * messages unmarked in place (stored, and behind the checkpoint, so not read again).
+   */
+  private Future<Void> afterCommit(Batch batch) {
+    if (afterCommit.action() == AfterCommit.Action.NONE || batch.uids.length == 0) {
+      return Future.succeededFuture();
+    }
+    ImapSessions.Open open = new ImapSessions.Open(store, folder);
+    return blocking(() -> {
+      ImapSessions.afterCommit(open, afterCommit, batch.uids);
+      return null;
+    }).<Void>mapEmpty().recover(e -> {
+      metrics.afterCommitFailed(name);
+      LOG.warn("after-commit step failed, messages stay unmarked [mailbox: {}, step: {}, lastUid: {}, error: {}]", url, afterCommit,
+          batch.maxUid, e.toString());
+      return Future.succeededFuture();
+    });
   }
 
   /** Messages fetched in one round, decoded; {@code maxUid} covers them all. */
-  private record Batch(List<Inbound> items, long maxUid, boolean more) {
+  private record Batch(List<Inbound> items, long[] uids, long maxUid, boolean more, long fetchNanos) {
     boolean isEmpty() {
       return items.isEmpty() && maxUid == 0;
     }
   }
 
-  private Batch fetch() throws MessagingException, IOException {
+  /** The next round above UID {@code from}: at most {@code fetchBatch} messages, decoded. */
+  private Batch fetch(long from) throws MessagingException, IOException {
+    long t0 = System.nanoTime();
     IMAPFolder f = folder;
+    if (f == null) {
+      throw new MessagingException("connection closed");
+    }
     // a bounded UID window first: "last+1:*" lists the whole remaining backlog on every round, which
     // made a 10,000-message backlog quadratic; the open range is only asked when the window is empty
     // (caught up, or a gap of expunged UIDs)
-    List<Message> fresh = above(f, f.getMessagesByUID(lastUid + 1, lastUid + config.fetchBatch()));
+    List<Message> fresh = above(f, f.getMessagesByUID(from + 1, from + config.fetchBatch()), from);
     if (fresh.isEmpty()) {
-      fresh = above(f, f.getMessagesByUID(lastUid + 1, UIDFolder.MAXUID));
+      fresh = above(f, f.getMessagesByUID(from + 1, UIDFolder.MAXUID), from);
     }
     if (fresh.isEmpty()) {
-      return new Batch(List.of(), 0, false);
+      return new Batch(List.of(), new long[0], 0, false, System.nanoTime() - t0);
     }
     List<Message> round = fresh.subList(0, Math.min(fresh.size(), config.fetchBatch()));
     FetchProfile profile = new FetchProfile();
@@ -225,6 +311,7 @@ public final class ImapMailboxVerticle extends VerticleBase {
     profile.add(IMAPFolder.FetchProfileItem.MESSAGE);
     f.fetch(round.toArray(Message[]::new), profile);
     List<Inbound> items = new ArrayList<>();
+    List<Long> uids = new ArrayList<>();
     long bytes = 0;
     long maxUid = 0;
     for (Message m : round) {
@@ -237,17 +324,18 @@ public final class ImapMailboxVerticle extends VerticleBase {
       m.writeTo(out);
       Instant at = m.getReceivedDate() == null ? Instant.now() : m.getReceivedDate().toInstant();
       items.add(decoder.decode(out.toByteArray(), new MimeDecoder.Origin(url.mailbox(), uidValidity, uid, at)));
+      uids.add(uid);
       maxUid = uid;
     }
     // anything read: look again before waiting (IDLE only reports mail arriving from now on)
-    return new Batch(items, maxUid, !items.isEmpty());
+    return new Batch(items, uids.stream().mapToLong(Long::longValue).toArray(), maxUid, !items.isEmpty(), System.nanoTime() - t0);
   }
 
-  private List<Message> above(IMAPFolder f, Message[] found) throws MessagingException {
+  private static List<Message> above(IMAPFolder f, Message[] found, long from) throws MessagingException {
     List<Message> fresh = new ArrayList<>();
     for (Message m : found) {
       // "UID n:*" also answers the last message when n is above every UID: skip what we have
-      if (m != null && f.getUID(m) > lastUid) {
+      if (m != null && f.getUID(m) > from) {
         fresh.add(m);
       }
     }
@@ -288,6 +376,7 @@ public final class ImapMailboxVerticle extends VerticleBase {
       return null;
     }).onComplete(ar -> {
       vertx.cancelTimer(timer);
+      progress();
       if (ar.failed()) {
         reconnectLater(ar.cause());
       } else {
@@ -300,6 +389,7 @@ public final class ImapMailboxVerticle extends VerticleBase {
     IMAPFolder f = folder;
     if (f != null) {
       imap.executeBlocking(() -> f.getMessageCount(), false)
+          .onSuccess(n -> progress())
           .onFailure(e -> LOG.debug("idle renewal failed [mailbox: {}]", url, e));
     }
   }
@@ -311,6 +401,9 @@ public final class ImapMailboxVerticle extends VerticleBase {
       return;
     }
     failures++;
+    caughtUp = false;
+    progress();
+    metrics.reconnect(name);
     long exp = Math.min(config.reconnectMaxMs(), config.reconnectBaseMs() << Math.min(failures - 1, 20));
     long delay = exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1);
     if (failure instanceof IntakeException e) {

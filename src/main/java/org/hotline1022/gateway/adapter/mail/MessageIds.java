@@ -27,6 +27,57 @@ final class MessageIds {
     return out;
   }
 
+  // 1022-XXXX-XXXX as people retype it: any case, spaces or dashes between the groups
+  private static final java.util.regex.Pattern CODE =
+      java.util.regex.Pattern.compile("(?<![0-9A-Za-z])1022[\\s_-]*([0-9A-Za-z]{4})[\\s_-]*([0-9A-Za-z]{4})(?![0-9A-Za-z])");
+
+  /** The first tracking code in a subject, canonical, or empty. */
+  static java.util.Optional<String> subjectCode(String subject) {
+    if (subject == null) {
+      return java.util.Optional.empty();
+    }
+    var m = CODE.matcher(subject);
+    while (m.find()) {
+      var code = org.hotline1022.gateway.inquiry.TrackingCodes.canonical(m.group(1) + m.group(2));
+      if (code.isPresent()) {
+        return code;
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * What makes two copies "the same message": sender, date, subject and the body bytes, not the
+   * headers servers add in transit (Received, Delivered-To), so one mail seen in two mailboxes or
+   * re-read hashes the same, while another message reusing its Message-ID does not.
+   */
+  static String contentHash(byte[] message, String from, String date, String subject) {
+    try {
+      var d = java.security.MessageDigest.getInstance("SHA-256");
+      for (String h : new String[] {from, date, subject}) {
+        d.update((h == null ? "" : h.strip()).getBytes(StandardCharsets.UTF_8));
+        d.update((byte) 0);
+      }
+      int body = bodyStart(message);
+      d.update(message, body, message.length - body);
+      return java.util.HexFormat.of().formatHex(d.digest(), 0, 16);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int bodyStart(byte[] b) {
+    for (int i = 0; i + 1 < b.length; i++) {
+      if (b[i] == '\n' && b[i + 1] == '\n') {
+        return i + 2;
+      }
+      if (b[i] == '\n' && b[i + 1] == '\r' && i + 2 < b.length && b[i + 2] == '\n') {
+        return i + 3;
+      }
+    }
+    return b.length;
+  }
+
   static String firstId(String header) {
     List<String> ids = ids(header);
     return ids.isEmpty() ? null : ids.get(0);

@@ -56,9 +56,16 @@ public final class MimeDecoder {
   private static final Session SESSION = Session.getInstance(props());
 
   private final Limits limits;
+  private final String mailboxName;
 
   public MimeDecoder(Limits limits) {
+    this(limits, null);
+  }
+
+  /** @param mailboxName the configured mailbox's name (fact {@code mailboxName}: replies leave through its SMTP account) */
+  public MimeDecoder(Limits limits, String mailboxName) {
     this.limits = limits;
+    this.mailboxName = mailboxName;
   }
 
   private static Properties props() {
@@ -71,6 +78,9 @@ public final class MimeDecoder {
   public Inbound decode(byte[] source, Origin origin) {
     Map<String, String> facts = new LinkedHashMap<>();
     facts.put("mailbox", origin.mailbox());
+    if (mailboxName != null) {
+      facts.put("mailboxName", mailboxName);
+    }
     facts.put("uidValidity", Long.toString(origin.uidValidity()));
     facts.put("uid", Long.toString(origin.uid()));
     byte[] bytes = source;
@@ -107,6 +117,8 @@ public final class MimeDecoder {
     String threadKey = !references.isEmpty() ? references.get(0) : inReplyTo != null ? inReplyTo : externalId;
 
     String subject = subject(msg);
+    MessageIds.subjectCode(subject).ifPresent(code -> facts.put("subjectCode", code));
+    facts.put("contentHash", MessageIds.contentHash(bytes, header(msg, "From"), date, header(msg, "Subject")));
     Contact contact = sender(msg, facts);
     String reason = AutoSubmitted.reason(msg, contact.address());
 
