@@ -212,6 +212,9 @@ class MailIntakeIT {
           "HOTLINE_MAIL_RECONNECT_BASE_MS", "100", "HOTLINE_MAIL_RECONNECT_MAX_MS", "500");
       try (TestGateway gw = TestGateway.start(dataDir, env)) {
         Eventually.until(Duration.ofSeconds(20), "two stored", () -> gw.count("select count(*) from message where channel = 'email'") == 2);
+        // the checkpoint advances just after the commit that stored them
+        Eventually.until(Duration.ofSeconds(20), "checkpoint at the second message",
+            () -> gw.count("select count(*) from mail_checkpoint where mailbox like 'moved@%' and last_uid >= 2") == 1);
         long oldValidity = gw.count("select uid_validity from mail_checkpoint where mailbox like 'moved@%'");
         first.stop();
         Thread.sleep(1100); // GreenMail derives UIDVALIDITY from the clock: the new server's differs
