@@ -15,16 +15,19 @@ import java.util.regex.Pattern;
 /**
  * The README's Metrics table, read back: one row per {@code hotline_*} family (name, type, tags with
  * their values, meaning), and the shared tag sets listed under it ({@code - `channel`: `web`, ...}).
- * A tag written without values in a row takes its values from the shared set of that name.
+ * A tag written without values in a row takes its values from the shared set of that name. A shared
+ * set marked {@code (config)} ({@code - `mailbox` (config): `main`, ...}) is bounded by the
+ * configuration rather than the code: its listed values are the built-in ones, and a scrape is checked
+ * against the names the gateway under test was configured with.
  */
-record Catalogue(Map<String, Row> rows, Map<String, Set<String>> sharedSets) {
+record Catalogue(Map<String, Row> rows, Map<String, Set<String>> sharedSets, Set<String> configSets) {
 
   /** One documented family; {@code coming} rows (meaning starts with "TODO") may be absent. */
   record Row(String name, String type, Map<String, Set<String>> tags, boolean coming) {}
 
   private static final Pattern ROW = Pattern.compile("^\\|\\s*`(hotline_[a-z0-9_]+)`\\s*\\|\\s*([a-z]+)\\s*\\|(.*?)\\|\\s*(.*?)\\s*\\|$");
   private static final Pattern TAG = Pattern.compile("`([a-z_]+)`(?:\\s*\\(([^)]*)\\))?");
-  private static final Pattern SHARED = Pattern.compile("^- `([a-z_]+)`: (.*)$");
+  private static final Pattern SHARED = Pattern.compile("^- `([a-z_]+)`( \\(config\\))?: (.*)$");
   private static final Pattern VALUE = Pattern.compile("`([^`]+)`");
 
   static Catalogue readme() throws IOException {
@@ -34,6 +37,7 @@ record Catalogue(Map<String, Row> rows, Map<String, Set<String>> sharedSets) {
   static Catalogue parse(List<String> lines) {
     Map<String, Row> rows = new LinkedHashMap<>();
     Map<String, Set<String>> shared = new LinkedHashMap<>();
+    Set<String> config = new LinkedHashSet<>();
     boolean inSection = false;
     for (String line : lines) {
       if (line.startsWith("## ")) {
@@ -55,10 +59,13 @@ record Catalogue(Map<String, Row> rows, Map<String, Set<String>> sharedSets) {
       }
       Matcher s = SHARED.matcher(line);
       if (s.matches()) {
-        shared.put(s.group(1), values(s.group(2)));
+        shared.put(s.group(1), values(s.group(3)));
+        if (s.group(2) != null) {
+          config.add(s.group(1));
+        }
       }
     }
-    return new Catalogue(rows, shared);
+    return new Catalogue(rows, shared, config);
   }
 
   private static Set<String> values(String text) {

@@ -10,6 +10,10 @@ import io.vertx.core.json.JsonObject;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +31,7 @@ import org.hotline1022.gateway.adapter.webhook.Signatures;
 import org.hotline1022.gateway.adapter.webhook.facebook.FacebookFixtures;
 import org.hotline1022.gateway.adapter.webhook.zalo.ZaloFixtures;
 import org.hotline1022.gateway.agent.SessionCounts;
+import org.hotline1022.gateway.config.MailConfig;
 import org.hotline1022.gateway.app.TestGateway;
 import org.hotline1022.gateway.inquiry.Channel;
 import org.hotline1022.gateway.inquiry.Routing;
@@ -43,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One gateway, traffic on every channel the tests can drive (web form, signed Facebook and Zalo
- * webhooks, e-mail over IMAP, agents on the WebSocket with a reply), then one scrape of
+ * webhooks, e-mail over IMAP, a HEP-mirrored call and an overflow SIP call, agents on the WebSocket with a reply), then one scrape of
  * {@code /metrics}: the README's Metrics table must list exactly the {@code hotline_*} families
  * scraped, every tag value must come from the documented set, and {@code promtool check metrics}
  * must accept the whole exposition without a lint warning.
@@ -111,11 +116,14 @@ class MetricsCatalogueIT {
         Gia đình tôi chưa nhận được trợ cấp tháng này.\r
         """.getBytes(StandardCharsets.UTF_8))));
 
-    // ---- PHONE TRAFFIC (the lead adds it after merging the phone branches) ----
-    // Drive a SIP/HEP call through the gateway here (e.g. one answered and one missed call with
-    // sipp) so hotline_calls_total{source,cause} is scraped below, then turn its README row from
-    // TODO into a real row.
-    // ---- end of phone traffic ----
+    // phone: the 13 HEP packets Kamailio mirrored for one answered call, then one overflow call
+    // to the SIP listener answered busy
+    replayHepCall();
+    overflowCallAnsweredBusy();
+    Eventually.until(Duration.ofSeconds(30), "both calls ended and stored",
+        () -> gw.count("select count(*) from phone_call where state = 'ended'") == 2);
+    assertThat(gw.count("select count(*) from phone_call where 'hep' = any(sources) and cause = 'normalClearing'")).isEqualTo(1);
+    assertThat(gw.count("select count(*) from phone_call where 'overflow' = any(sources) and cause = 'busy'")).isEqualTo(1);
 
     Eventually.until(Duration.ofSeconds(30), "mail stored", () -> gw.count("select count(*) from message where channel = 'email'") == 1);
 
@@ -149,6 +157,62 @@ class MetricsCatalogueIT {
         mail.stop();
       }
     }
+  }
+
+  /** Each recorded packet is prefixed by its length (uint32), as in HepDecoderTest. */
+  private static void replayHepCall() throws Exception {
+    byte[] rec;
+    try (var in = MetricsCatalogueIT.class.getResourceAsStream("/sip/hep/kamailio-answered-call.hep")) {
+      rec = in.readAllBytes();
+    }
+    ByteBuffer all = ByteBuffer.wrap(rec);
+    int packets = 0;
+    try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      while (all.hasRemaining()) {
+        byte[] p = new byte[all.getInt()];
+        all.get(p);
+        udp.send(new DatagramPacket(p, p.length, InetAddress.getLoopbackAddress(), gw.config.hep().port()));
+        packets++;
+      }
+    }
+    assertThat(packets).isEqualTo(13);
+  }
+
+  /** INVITE over UDP: 100, 180, then 486 (the default answer), which gets its ACK. */
+  private static void overflowCallAnsweredBusy() throws Exception {
+    try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      udp.setSoTimeout(5000);
+      int sip = gw.config.sip().port();
+      String via = "SIP/2.0/UDP 127.0.0.1:" + udp.getLocalPort() + ";branch=z9hG4bK-ops-metrics-1";
+      String from = "<sip:0912345678@127.0.0.1>;tag=ops-metrics-from";
+      String to = "<sip:1022@127.0.0.1:" + sip + ">";
+      String callId = "ops-metrics-overflow-1@127.0.0.1";
+      send(udp, sip, "INVITE sip:1022@127.0.0.1:" + sip + " SIP/2.0\r\nVia: " + via + "\r\nMax-Forwards: 70\r\nFrom: " + from
+          + "\r\nTo: " + to + "\r\nCall-ID: " + callId + "\r\nCSeq: 1 INVITE\r\nContact: <sip:0912345678@127.0.0.1:"
+          + udp.getLocalPort() + ">\r\nContent-Length: 0\r\n\r\n");
+      List<String> answers = new ArrayList<>();
+      String fin = null;
+      while (fin == null) {
+        byte[] buf = new byte[65_535];
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        udp.receive(p);
+        String r = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
+        answers.add(r.substring(0, r.indexOf("\r\n")));
+        if (!r.startsWith("SIP/2.0 1")) {
+          fin = r;
+        }
+      }
+      assertThat(answers).containsExactly("SIP/2.0 100 Trying", "SIP/2.0 180 Ringing", "SIP/2.0 486 Busy Here");
+      String toTag = fin.lines().filter(l -> l.regionMatches(true, 0, "To:", 0, 3)).findFirst().orElseThrow().substring(3).trim();
+      // the ACK of a non-2xx final answer is part of the INVITE transaction: same branch
+      send(udp, sip, "ACK sip:1022@127.0.0.1:" + sip + " SIP/2.0\r\nVia: " + via + "\r\nMax-Forwards: 70\r\nFrom: " + from
+          + "\r\nTo: " + toTag + "\r\nCall-ID: " + callId + "\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n");
+    }
+  }
+
+  private static void send(DatagramSocket udp, int port, String text) throws Exception {
+    byte[] b = text.getBytes(StandardCharsets.UTF_8);
+    udp.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), port));
   }
 
   private static String scrapeText() {
@@ -191,6 +255,12 @@ class MetricsCatalogueIT {
     assertThat(scrape.sum("hotline_inquiries_open", Map.of("topic", "social_welfare", "department", "SLDTBXH"))).isEqualTo(1);
     // stored and duplicate deliveries are both acknowledged
     assertThat(scrape.sum("hotline_intake_ack_latency_seconds_count", Map.of("channel", "facebook"))).isEqualTo(4);
+    // the mirrored call answered and hung up, the overflow call answered busy
+    assertThat(scrape.sum("hotline_calls_total", Map.of("source", "hep", "cause", "normalClearing"))).isEqualTo(1);
+    assertThat(scrape.sum("hotline_calls_total", Map.of("source", "overflow", "cause", "busy"))).isEqualTo(1);
+    assertThat(scrape.sum("hotline_sip_overflow_calls_total", Map.of("cause", "busy"))).isEqualTo(1);
+    assertThat(scrape.sum("hotline_sip_requests_total", Map.of("method", "INVITE", "status", "486"))).isEqualTo(1);
+    assertThat(scrape.sum("hotline_hep_packets_total", Map.of())).isEqualTo(13);
   }
 
   @Test
@@ -237,6 +307,12 @@ class MetricsCatalogueIT {
     assertThat(catalogue.allowed("hotline_writer_batch_failures_total", "cause"))
         .containsExactlyInAnyOrderElementsOf(MicrometerGatewayMetrics.BATCH_FAILURE_CAUSES);
 
+    // config-bounded sets: the built-in names are listed, the rest come from the configuration
+    assertThat(catalogue.configSets()).containsExactly("mailbox");
+    assertThat(catalogue.sharedSets().get("mailbox")).containsExactly(MailConfig.MAIN);
+    Map<String, Set<String>> configured = Map.of("mailbox",
+        gw.config.mail().mailboxes().stream().map(MailConfig.Mailbox::name).collect(Collectors.toSet()));
+
     List<String> violations = new ArrayList<>();
     for (Scrape.Sample s : scrape.samples()) {
       String family = scrape.family(s.name());
@@ -252,6 +328,9 @@ class MetricsCatalogueIT {
           continue;
         }
         Set<String> allowed = catalogue.allowed(row, label.getKey());
+        if (allowed != null && catalogue.configSets().contains(label.getKey())) {
+          allowed = configured.get(label.getKey()); // e.g. the mailbox names this gateway was given
+        }
         if (allowed == null || !allowed.contains(label.getValue())) {
           violations.add(s.name() + "{" + label.getKey() + "=\"" + label.getValue() + "\"} allowed: " + allowed);
         }

@@ -74,7 +74,8 @@ class CallTwoGatewaysIT {
       Throwable failure = gw.gateway.callIntake().submit(signal).transform(ar -> Future.succeededFuture(ar.cause())).await();
       assertThat(failure).isInstanceOf(IntakeException.class);
       assertThat(((IntakeException) failure).reason()).isIn(IntakeException.Reason.UNAVAILABLE, IntakeException.Reason.TIMEOUT);
-      assertThat(gw.registry.get("hotline.call.signals").tag("outcome", ((IntakeException) failure).reason().tag()).counter().count())
+      assertThat(gw.registry.get("hotline.call.signals").tags("source", "overflow", "step", "ended")
+          .tag("outcome", ((IntakeException) failure).reason().tag()).counter().count())
           .isEqualTo(1);
 
       pg.restart();

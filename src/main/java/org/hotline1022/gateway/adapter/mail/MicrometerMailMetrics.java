@@ -25,18 +25,30 @@ public final class MicrometerMailMetrics implements MailMetrics {
 
   @Override
   public void reconnect(String mailbox) {
-    Counter.builder("hotline.mail.reconnects").description("Mailbox reader restarts after a failure (connection, server, IDLE or commit), with backoff")
-        .tag("mailbox", mailbox).register(registry).increment();
+    reconnects(mailbox).increment();
+  }
+
+  private Counter reconnects(String mailbox) {
+    return Counter.builder("hotline.mail.reconnects").description("Mailbox reader restarts after a failure (connection, server, IDLE or commit), with backoff")
+        .tag("mailbox", mailbox).register(registry);
   }
 
   @Override
   public void afterCommitFailed(String mailbox) {
-    Counter.builder("hotline.mail.after.commit.failures").description("Rounds whose Seen flag or move failed after the commit")
-        .tag("mailbox", mailbox).register(registry).increment();
+    afterCommitFailures(mailbox).increment();
+  }
+
+  private Counter afterCommitFailures(String mailbox) {
+    return Counter.builder("hotline.mail.after.commit.failures").description("Rounds whose Seen flag or move failed after the commit")
+        .tag("mailbox", mailbox).register(registry);
   }
 
   @Override
   public void reader(String mailbox, Supplier<Number> connected, Supplier<Number> lagSeconds) {
+    // a configured mailbox's counters start at 0, so alerts on increase() see the first failure
+    fetched(mailbox, 0);
+    reconnects(mailbox).increment(0);
+    afterCommitFailures(mailbox).increment(0);
     Gauge.builder("hotline.mail.connected", connected).description("1 while this process holds an open connection to the mailbox")
         .tag("mailbox", mailbox).register(registry);
     Gauge.builder("hotline.mail.checkpoint.lag", lagSeconds).description("Seconds since the mailbox reader was last caught up")

@@ -3,7 +3,9 @@ package org.hotline1022.gateway.adapter.sip;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.function.IntSupplier;
+import org.hotline1022.gateway.inquiry.CallCause;
 
 /**
  * {@code hotline_sip_requests_total{method,status}}, {@code hotline_sip_malformed_total{transport,reason}},
@@ -17,6 +19,27 @@ public final class MicrometerSipUasMetrics implements SipUasMetrics {
 
   public MicrometerSipUasMetrics(MeterRegistry registry) {
     this.registry = registry;
+    // the fixed sets start at 0 (requests by method and status are created when answered)
+    for (SipParseException.Reason r : SipParseException.Reason.values()) {
+      malformed("udp", r.tag(), 0);
+      malformed("tcp", r.tag(), 0);
+    }
+    malformed("tcp", "connection_limit", 0);
+    for (DialogInfoException.Reason r : DialogInfoException.Reason.values()) {
+      malformed("body", "dialog_info_" + r.tag(), 0);
+    }
+    retransmissions(true).increment(0);
+    retransmissions(false).increment(0);
+    ackTimeouts().increment(0);
+    for (CallCause cause : List.of(CallCause.BUSY, CallCause.NO_ANSWER, CallCause.CANCEL)) {
+      overflowCalls(cause.tag()).increment(0);
+    }
+    for (SignalOutcome o : SignalOutcome.values()) {
+      signals(o).increment(0);
+    }
+    for (DocumentOutcome o : DocumentOutcome.values()) {
+      documents(o).increment(0);
+    }
   }
 
   @Override
@@ -27,38 +50,61 @@ public final class MicrometerSipUasMetrics implements SipUasMetrics {
 
   @Override
   public void malformed(String transport, String reason) {
+    malformed(transport, reason, 1);
+  }
+
+  private void malformed(String transport, String reason, int n) {
     Counter.builder("hotline.sip.malformed").description("SIP input refused by the SIP listener, by reason")
-        .tag("transport", transport).tag("reason", reason).register(registry).increment();
+        .tag("transport", transport).tag("reason", reason).register(registry).increment(n);
   }
 
   @Override
   public void retransmission(boolean inbound) {
-    Counter.builder("hotline.sip.retransmissions").description("Request retransmissions absorbed (in), final answers retransmitted (out)")
-        .tag("direction", inbound ? "in" : "out").register(registry).increment();
+    retransmissions(inbound).increment();
+  }
+
+  private Counter retransmissions(boolean inbound) {
+    return Counter.builder("hotline.sip.retransmissions").description("Request retransmissions absorbed (in), final answers retransmitted (out)")
+        .tag("direction", inbound ? "in" : "out").register(registry);
   }
 
   @Override
   public void ackTimeout() {
-    Counter.builder("hotline.sip.ack.timeouts").description("Final INVITE answers never acknowledged (Timer H)").register(registry)
-        .increment();
+    ackTimeouts().increment();
+  }
+
+  private Counter ackTimeouts() {
+    return Counter.builder("hotline.sip.ack.timeouts").description("Final INVITE answers never acknowledged (Timer H)").register(registry);
   }
 
   @Override
   public void overflowCall(String cause) {
-    Counter.builder("hotline.sip.overflow.calls").description("Overflow calls taken by the intake UAS, by cause")
-        .tag("cause", cause).register(registry).increment();
+    overflowCalls(cause).increment();
+  }
+
+  private Counter overflowCalls(String cause) {
+    return Counter.builder("hotline.sip.overflow.calls").description("Overflow calls taken by the intake UAS, by cause")
+        .tag("cause", cause).register(registry);
   }
 
   @Override
   public void signal(SignalOutcome outcome) {
-    Counter.builder("hotline.sip.signals").description("Call signals from the SIP listener handed to intake, by outcome")
-        .tag("outcome", outcome.tag()).register(registry).increment();
+    signals(outcome).increment();
+  }
+
+  private Counter signals(SignalOutcome outcome) {
+    return Counter.builder("hotline.sip.signals").description("Call signals from the SIP listener handed to intake, by outcome")
+        .tag("outcome", outcome.tag()).register(registry);
   }
 
   @Override
   public void document(DocumentOutcome outcome) {
-    Counter.builder("hotline.sip.dialog.documents").description("Dialog-info documents (NOTIFY, PUBLISH) by outcome")
-        .tag("outcome", outcome.tag()).register(registry).increment();
+    documents(outcome).increment();
+  }
+
+  private Counter documents(DocumentOutcome outcome) {
+    return Counter.builder("hotline.sip.dialog.documents").description("Dialog-info documents (NOTIFY, PUBLISH) by outcome")
+        .tag("outcome", outcome.tag()).register(registry);
   }
 
   @Override
