@@ -64,6 +64,8 @@ public final class CallTracker {
     Instant lastAt;
     long answeredMs;
     long ringingMs;
+    boolean rang;
+    Instant answeredAt;
 
     Call(String key) {
       this.key = key;
@@ -227,6 +229,14 @@ public final class CallTracker {
         emit(c, Step.RINGING, at, null, null, Map.of());
         c.state = State.RINGING;
         c.ringingMs = nowMs;
+        c.rang = true;
+      } else if (m.to().tag() != null && c.state == State.ANSWERED && !c.rang) {
+        // The 1xx overtaken by the 2xx: each capture process (Kamailio child) mirrors the message
+        // it relays, so a 180 and a 200 relayed a few microseconds apart can reach us in either
+        // order, stamped when sent. The call did ring, no later than it was answered; the store
+        // fills ringing_at without a second event (a step after a later one is 'late').
+        emit(c, Step.RINGING, at.isAfter(c.answeredAt) ? c.answeredAt : at, null, null, Map.of());
+        c.rang = true;
       }
     } else if (status < 300) {
       if (c.state != State.ANSWERED) {
@@ -234,6 +244,7 @@ public final class CallTracker {
         emit(c, Step.ANSWERED, at, null, agent, Map.of());
         c.state = State.ANSWERED;
         c.answeredMs = nowMs;
+        c.answeredAt = at;
       }
     } else if (c.state != State.ANSWERED && !retried(status)) {
       CallCause cause = cause(status, c.cancelled);

@@ -202,6 +202,52 @@ class CallTrackerTest {
     assertThat(signals).extracting(CallSignal::step).containsExactly(Step.OFFERED, Step.ANSWERED);
   }
 
+  /**
+   * The flake seen in HepKamailioIT: two Kamailio children relay the callee's 180 and 200 sent
+   * microseconds apart and each mirrors its own, so the 200's copies can arrive first, the 180's
+   * stamped later still. The call rang: its ringing time is filled, never after the answer.
+   */
+  @Test
+  void aRingingOvertakenByTheAnswerStillGivesTheCallItsRingingTime() {
+    Dialog d = new Dialog("o1", "0912000001");
+    hop(d, "INVITE", 1, null, 0);
+    back(d, 200, "INVITE", 1, "cal", 100);
+    back(d, 180, "INVITE", 1, "cal", 103);
+    hop(d, "ACK", 1, "cal", 150);
+    // past the copies' window: tracked again, still one ringing step
+    assertThat(feed(d.response(180, "INVITE", 1, "cal", false), 2_500)).isEqualTo(Result.TRACKED);
+    hop(d, "BYE", 2, "cal", 3_000);
+    back(d, 200, "BYE", 2, "cal", 3_010);
+
+    assertThat(signals).extracting(CallSignal::step)
+        .containsExactly(Step.OFFERED, Step.ANSWERED, Step.RINGING, Step.ENDED);
+    assertThat(signals.get(2).at()).isEqualTo(signals.get(1).at()).isEqualTo(T0.plusMillis(100));
+    assertThat(signals.get(3).cause()).isEqualTo(CallCause.NORMAL_CLEARING);
+  }
+
+  @Test
+  void aRingingArrivingAfterTheAnswerButCapturedBeforeKeepsItsCaptureTime() throws Exception {
+    Dialog d = new Dialog("o2", "0912000002");
+    hop(d, "INVITE", 1, null, 0);
+    back(d, 200, "INVITE", 1, "cal", 2_000);
+    tracker.onMessage(SipParser.parseDatagram(Buffer.buffer(d.response(180, "INVITE", 1, "cal", false))),
+        T0.plusMillis(500), null, 2_010);
+
+    assertThat(signals).extracting(CallSignal::step).containsExactly(Step.OFFERED, Step.ANSWERED, Step.RINGING);
+    assertThat(signals.get(2).at()).isEqualTo(T0.plusMillis(500));
+  }
+
+  @Test
+  void aProvisionalAfterTheAnswerOfACallThatRangIsIgnored() {
+    Dialog d = new Dialog("o3", "0912000003");
+    hop(d, "INVITE", 1, null, 0);
+    back(d, 180, "INVITE", 1, "cal", 50);
+    back(d, 200, "INVITE", 1, "cal", 100);
+    back(d, 183, "INVITE", 1, "cal", 110);
+
+    assertThat(signals).extracting(CallSignal::step).containsExactly(Step.OFFERED, Step.RINGING, Step.ANSWERED);
+  }
+
   @Test
   void callsFirstSeenMidwayEmitWhatTheyCan() {
     Dialog answered = new Dialog("m1", "0911000666");
