@@ -238,6 +238,26 @@ class CallTrackerTest {
   }
 
   @Test
+  void aRingingOvertakenEvenByTheEndStillCountsButNeverForAnUnansweredCall() {
+    Dialog d = new Dialog("o4", "0912000004");
+    hop(d, "INVITE", 1, null, 0);
+    back(d, 200, "INVITE", 1, "cal", 100);
+    hop(d, "ACK", 1, "cal", 150);
+    hop(d, "BYE", 2, "cal", 650);
+    back(d, 200, "BYE", 2, "cal", 660);
+    assertThat(feed(d.response(180, "INVITE", 1, "cal", false), 700)).isEqualTo(Result.TRACKED);
+    Dialog busy = new Dialog("o5", "0912000005");
+    hop(busy, "INVITE", 1, null, 1_000);
+    back(busy, 486, "INVITE", 1, "cal", 1_100);
+    feed(busy.response(180, "INVITE", 1, "cal", false), 1_200);
+
+    assertThat(signals).extracting(s -> s.callId() + " " + s.step()).containsExactly("o4 OFFERED", "o4 ANSWERED",
+        "o4 ENDED", "o4 RINGING", "o5 OFFERED", "o5 ENDED");
+    assertThat(signals.get(3).at()).isEqualTo(T0.plusMillis(100));
+    assertThat(tracker.trackedCalls()).isZero();
+  }
+
+  @Test
   void aProvisionalAfterTheAnswerOfACallThatRangIsIgnored() {
     Dialog d = new Dialog("o3", "0912000003");
     hop(d, "INVITE", 1, null, 0);
