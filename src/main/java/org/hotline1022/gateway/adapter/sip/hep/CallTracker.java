@@ -64,6 +64,9 @@ public final class CallTracker {
     Instant lastAt;
     long answeredMs;
     long ringingMs;
+    boolean rang;
+    Instant answeredAt;
+    long endedMs;
 
     Call(String key) {
       this.key = key;
@@ -80,8 +83,8 @@ public final class CallTracker {
   private final Consumer<CallSignal> out;
   private final HepMetrics metrics;
   private final Map<String, Call> calls = new HashMap<>();
-  /** Ended calls by key → arrival time; insertion order is end order. */
-  private final LinkedHashMap<String, Long> ended = new LinkedHashMap<>();
+  /** Ended calls by key (arrival time in {@link Call#endedMs}); insertion order is end order. */
+  private final LinkedHashMap<String, Call> ended = new LinkedHashMap<>();
   /** Message identities → arrival time; insertion order is arrival order. */
   private final LinkedHashMap<String, Long> seen = new LinkedHashMap<>();
 
@@ -118,7 +121,11 @@ public final class CallTracker {
       seen.remove(seen.keySet().iterator().next());
     }
     String key = correlationId == null || correlationId.isBlank() ? m.callId() : correlationId;
-    if (ended.containsKey(key)) {
+    Call done = ended.get(key);
+    if (done != null) {
+      if (!m.isRequest()) {
+        overtakenRinging(done, m, at);
+      }
       return Result.TRACKED;
     }
     Call call = calls.get(key);
@@ -227,6 +234,9 @@ public final class CallTracker {
         emit(c, Step.RINGING, at, null, null, Map.of());
         c.state = State.RINGING;
         c.ringingMs = nowMs;
+        c.rang = true;
+      } else {
+        overtakenRinging(c, m, at);
       }
     } else if (status < 300) {
       if (c.state != State.ANSWERED) {
@@ -234,6 +244,7 @@ public final class CallTracker {
         emit(c, Step.ANSWERED, at, null, agent, Map.of());
         c.state = State.ANSWERED;
         c.answeredMs = nowMs;
+        c.answeredAt = at;
       }
     } else if (c.state != State.ANSWERED && !retried(status)) {
       CallCause cause = cause(status, c.cancelled);
@@ -244,6 +255,22 @@ public final class CallTracker {
         c.innerCode = status;
       }
     }
+  }
+
+  /**
+   * A 1xx overtaken by the 2xx (even by the call's end): each capture process (a Kamailio child)
+   * mirrors the message it relays, so a 180 and a 200 relayed microseconds apart can reach us in
+   * either order. The call did ring, no later than it was answered; the store fills ringing_at
+   * without a second event (a step after a later one is 'late').
+   */
+  private void overtakenRinging(Call c, SipMessage m, Instant at) {
+    int status = m.status();
+    if (c.answeredAt == null || c.rang || status <= 100 || status >= 200 || m.to().tag() == null
+        || !m.cseq().method().equals("INVITE") || m.cseq().number() < c.inviteCseq) {
+      return;
+    }
+    emit(c, Step.RINGING, at.isAfter(c.answeredAt) ? c.answeredAt : at, null, null, Map.of());
+    c.rang = true;
   }
 
   private void end(Call c, Instant at, CallCause cause, int code, String flagged, long nowMs) {
@@ -265,7 +292,8 @@ public final class CallTracker {
   private void endWith(Call c, Instant at, CallCause cause, int code, Map<String, String> facts, long nowMs) {
     emit(c, Step.ENDED, at, cause, null, facts);
     calls.remove(c.key);
-    ended.put(c.key, nowMs);
+    c.endedMs = nowMs;
+    ended.put(c.key, c);
     if (ended.size() > settings.maxCalls()) {
       ended.remove(ended.keySet().iterator().next());
     }
@@ -345,8 +373,8 @@ public final class CallTracker {
       }
       it.remove();
     }
-    for (Iterator<Long> it = ended.values().iterator(); it.hasNext(); ) {
-      if (nowMs - it.next() < settings.endedLingerMs()) {
+    for (Iterator<Call> it = ended.values().iterator(); it.hasNext(); ) {
+      if (nowMs - it.next().endedMs < settings.endedLingerMs()) {
         break;
       }
       it.remove();

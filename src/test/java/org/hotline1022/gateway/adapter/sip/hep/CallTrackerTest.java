@@ -202,6 +202,72 @@ class CallTrackerTest {
     assertThat(signals).extracting(CallSignal::step).containsExactly(Step.OFFERED, Step.ANSWERED);
   }
 
+  /**
+   * The flake seen in HepKamailioIT: two Kamailio children relay the callee's 180 and 200 sent
+   * microseconds apart and each mirrors its own, so the 200's copies can arrive first, the 180's
+   * stamped later still. The call rang: its ringing time is filled, never after the answer.
+   */
+  @Test
+  void aRingingOvertakenByTheAnswerStillGivesTheCallItsRingingTime() {
+    Dialog d = new Dialog("o1", "0912000001");
+    hop(d, "INVITE", 1, null, 0);
+    back(d, 200, "INVITE", 1, "cal", 100);
+    back(d, 180, "INVITE", 1, "cal", 103);
+    hop(d, "ACK", 1, "cal", 150);
+    // past the copies' window: tracked again, still one ringing step
+    assertThat(feed(d.response(180, "INVITE", 1, "cal", false), 2_500)).isEqualTo(Result.TRACKED);
+    hop(d, "BYE", 2, "cal", 3_000);
+    back(d, 200, "BYE", 2, "cal", 3_010);
+
+    assertThat(signals).extracting(CallSignal::step)
+        .containsExactly(Step.OFFERED, Step.ANSWERED, Step.RINGING, Step.ENDED);
+    assertThat(signals.get(2).at()).isEqualTo(signals.get(1).at()).isEqualTo(T0.plusMillis(100));
+    assertThat(signals.get(3).cause()).isEqualTo(CallCause.NORMAL_CLEARING);
+  }
+
+  @Test
+  void aRingingArrivingAfterTheAnswerButCapturedBeforeKeepsItsCaptureTime() throws Exception {
+    Dialog d = new Dialog("o2", "0912000002");
+    hop(d, "INVITE", 1, null, 0);
+    back(d, 200, "INVITE", 1, "cal", 2_000);
+    tracker.onMessage(SipParser.parseDatagram(Buffer.buffer(d.response(180, "INVITE", 1, "cal", false))),
+        T0.plusMillis(500), null, 2_010);
+
+    assertThat(signals).extracting(CallSignal::step).containsExactly(Step.OFFERED, Step.ANSWERED, Step.RINGING);
+    assertThat(signals.get(2).at()).isEqualTo(T0.plusMillis(500));
+  }
+
+  @Test
+  void aRingingOvertakenEvenByTheEndStillCountsButNeverForAnUnansweredCall() {
+    Dialog d = new Dialog("o4", "0912000004");
+    hop(d, "INVITE", 1, null, 0);
+    back(d, 200, "INVITE", 1, "cal", 100);
+    hop(d, "ACK", 1, "cal", 150);
+    hop(d, "BYE", 2, "cal", 650);
+    back(d, 200, "BYE", 2, "cal", 660);
+    assertThat(feed(d.response(180, "INVITE", 1, "cal", false), 700)).isEqualTo(Result.TRACKED);
+    Dialog busy = new Dialog("o5", "0912000005");
+    hop(busy, "INVITE", 1, null, 1_000);
+    back(busy, 486, "INVITE", 1, "cal", 1_100);
+    feed(busy.response(180, "INVITE", 1, "cal", false), 1_200);
+
+    assertThat(signals).extracting(s -> s.callId() + " " + s.step()).containsExactly("o4 OFFERED", "o4 ANSWERED",
+        "o4 ENDED", "o4 RINGING", "o5 OFFERED", "o5 ENDED");
+    assertThat(signals.get(3).at()).isEqualTo(T0.plusMillis(100));
+    assertThat(tracker.trackedCalls()).isZero();
+  }
+
+  @Test
+  void aProvisionalAfterTheAnswerOfACallThatRangIsIgnored() {
+    Dialog d = new Dialog("o3", "0912000003");
+    hop(d, "INVITE", 1, null, 0);
+    back(d, 180, "INVITE", 1, "cal", 50);
+    back(d, 200, "INVITE", 1, "cal", 100);
+    back(d, 183, "INVITE", 1, "cal", 110);
+
+    assertThat(signals).extracting(CallSignal::step).containsExactly(Step.OFFERED, Step.RINGING, Step.ANSWERED);
+  }
+
   @Test
   void callsFirstSeenMidwayEmitWhatTheyCan() {
     Dialog answered = new Dialog("m1", "0911000666");

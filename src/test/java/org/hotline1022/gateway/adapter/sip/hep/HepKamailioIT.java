@@ -93,6 +93,15 @@ class HepKamailioIT {
     return gw.count(sql);
   }
 
+  /** The rows a query returns, one JSON object a line, for an assertion's description. */
+  private static String rows(String sql) {
+    StringBuilder out = new StringBuilder();
+    for (Row r : gw.sql().query(sql).execute().await()) {
+      out.append(r.getString(0)).append('\n');
+    }
+    return out.toString();
+  }
+
   private static List<JsonObject> callEvents(AgentClient agent, String type, String callerPrefix, int n, Duration wait) {
     List<JsonObject> out = new ArrayList<>();
     long end = System.nanoTime() + wait.toNanos();
@@ -121,8 +130,11 @@ class HepKamailioIT {
       Eventually.until(Duration.ofSeconds(20), "100 ended calls stored",
           () -> count("select count(*) from phone_call where " + mine + " and state = 'ended'") == 100);
       assertThat(count("select count(*) from phone_call where " + mine)).isEqualTo(100);
-      assertThat(count("select count(*) from phone_call where " + mine + " and cause = 'normalClearing'"
-          + " and answered_at is not null and ringing_at is not null and talk_ms >= 400 and 'hep' = any(sources)"))
+      String complete = "cause = 'normalClearing' and answered_at is not null and ringing_at is not null"
+          + " and talk_ms >= 400 and 'hep' = any(sources)";
+      assertThat(count("select count(*) from phone_call where " + mine + " and " + complete))
+          .as(() -> "calls with a complete timeline; the others (CI logs):\n" + rows("select row_to_json(p)::text from phone_call p where "
+              + mine + " and not coalesce(" + complete + ", false)"))
           .isEqualTo(100);
       assertThat(count("select count(*) from phone_call where " + mine + " and facts->>'byeFrom' = 'caller'")).isEqualTo(100);
       // No duplicate inquiries despite 13 HEP packets per call: one per call, status new.
