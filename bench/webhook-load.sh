@@ -23,6 +23,7 @@ GW_PID="" TR_PID=""
 source "$ROOT/bench/lib.sh"
 # no HEP listener: this bench does not use it, and two runs at once would collide on port 9060
 export HOTLINE_PHONE_HEP_ENABLED=${HOTLINE_PHONE_HEP_ENABLED:-false}
+export HOTLINE_PHONE_SIP_ENABLED=${HOTLINE_PHONE_SIP_ENABLED:-false}   # nor the SIP listener (5060)
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM ERR
