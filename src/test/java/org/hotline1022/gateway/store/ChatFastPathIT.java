@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.hotline1022.gateway.support.PgServer;
 import org.junit.jupiter.api.AfterAll;
@@ -118,6 +120,31 @@ class ChatFastPathIT {
         "message.created " + out.get(0).inquiryId + " 2 Chị Lan",
         "inquiry.created " + out.get(5).inquiryId + " 1 Tên mới",
         "inquiry.created " + out.get(7).inquiryId + " 1 Bác Minh");
+  }
+
+  /** Two writer batches at once, each with the first message of the same new sender: one inquiry, as one by one. */
+  @Test
+  void aConcurrentBatchWithTheSameNewSenderJoinsTheInquiryItOpened() throws Exception {
+    Instant t0 = Instant.parse("2026-11-29T10:00:00Z");
+    DbEndpoint ep = DbEndpoint.fromUrl(pg.url(), 5000);
+    try (Connection first = DriverManager.getConnection(ep.jdbcUrl(), ep.user(), ep.password());
+        Connection second = DriverManager.getConnection(ep.jdbcUrl(), ep.user(), ep.password())) {
+      first.setAutoCommit(false);
+      Row opened = ingest(first, batch(chat(0, "zalo", "cc-1", "zu-race", "Anh Nam", t0))).get(0);
+      CompletableFuture<Row> joined = CompletableFuture.supplyAsync(() -> {
+        try {
+          return ingest(second, batch(chat(0, "zalo", "cc-2", "zu-race", "Anh Nam", t0.plusSeconds(1)))).get(0);
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      Thread.sleep(300); // the second batch is now waiting on the contact the first one wrote
+      first.commit();
+      Row r = joined.get(10, TimeUnit.SECONDS);
+      assertThat(opened.created).isTrue();
+      assertThat(r.outcome + r.created + r.inquiryId).isEqualTo("storedfalse" + opened.inquiryId);
+      assertThat(scalar(current, "select message_count from inquiry where id = " + opened.inquiryId)).isEqualTo(2);
+    }
   }
 
   /** Seeded random batches run through V9's and V10's function: the citizen- and agent-visible results agree. */
