@@ -5,15 +5,32 @@
 -- row-by-row path in item order. Results, stored rows and event payloads and order are as before.
 
 -- True when a chat item would open a new inquiry one by one: its external id is not stored and its
--- contact has no inquiry it would join (the row path's lookup, same conditions).
+-- contact has no inquiry it would join (the row path's lookup, same conditions). plpgsql, with the
+-- row path's own query shapes: each plan is kept per session, and an inlined anti-join or a join
+-- through contact was planned while the tables were empty as sequential scans that then stayed.
 create function hotline_chat_opens_thread(x hotline_item) returns boolean
-language sql stable as $$
-  select not exists (select 1 from message m where m.channel = x.channel and m.external_id = x.external_id)
-     and not (x.window_seconds > 0 and exists (
-       select 1 from contact c join inquiry i on i.contact_id = c.id
-       where c.channel = x.channel and c.address = x.address and i.channel = x.channel and i.status <> 'closed'
-         and i.last_message_at >= x.received_at - make_interval(secs => x.window_seconds)
-         and (x.thread_key is null or i.thread_key is not distinct from x.thread_key)))
+language plpgsql stable as $$
+declare
+  v_contact bigint;
+begin
+  perform 1 from message m where m.channel = x.channel and m.external_id = x.external_id;
+  if found then
+    return false;
+  end if;
+  if x.window_seconds <= 0 then
+    return true;
+  end if;
+  select c.id into v_contact from contact c where c.channel = x.channel and c.address = x.address;
+  if v_contact is null then
+    return true;
+  end if;
+  perform 1 from inquiry i
+  where i.contact_id = v_contact and i.channel = x.channel and i.status <> 'closed'
+    and i.last_message_at >= x.received_at - make_interval(secs => x.window_seconds)
+    and (x.thread_key is null or i.thread_key is not distinct from x.thread_key)
+  order by i.last_message_at desc limit 1;
+  return not found;
+end
 $$;
 
 create or replace function hotline_ingest(items jsonb)
