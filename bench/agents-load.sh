@@ -69,13 +69,6 @@ fi
 log "open-file limit $(ulimit -n) (need ~$NEED_FDS per process)"
 ((AGENTS + CONNS + 100 <= $(ulimit -n))) || { log "open-file limit too low for $AGENTS agents"; exit 1; }
 
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 20000))
-    ss -Hltn "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }
-  done
-}
 GW_PORT=$(free_port); PG_PORT=$(free_port)
 while [[ $PG_PORT == "$GW_PORT" ]]; do PG_PORT=$(free_port); done
 export HOTLINE_JWT_SECRET

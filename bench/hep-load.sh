@@ -41,13 +41,6 @@ if [[ ! -f "$JAR" ]]; then
   log "building $JAR"
   (cd "$ROOT" && mvn -q package -DskipTests)
 fi
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 20000))
-    ss -Hlntu "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }
-  done
-}
 GW_PORT=$(free_port); PG_PORT=$(free_port); HEP_PORT=$(free_port)
 PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -X -At -v ON_ERROR_STOP=1)
 

@@ -29,3 +29,11 @@ stop_gateway() { # pid: graceful (drains the writer, stops the embedded Postgres
   pm=${pm:-$(postmaster_pid)}
   stop_pid "$pm" INT 20
 }
+
+free_port() { # a port free for TCP and UDP (the gateway's SIP and HEP listeners use both)
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 20000))
+    ss -Hlntu "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }
+  done
+}

@@ -39,7 +39,6 @@ trap 'log interrupted; exit 130' INT TERM
 
 command -v sipp >/dev/null || { log "sipp not on the PATH (apt-get install sip-tester)"; exit 1; }
 [[ -f "$JAR" ]] || { log "building $JAR"; (cd "$ROOT" && mvn -q package -DskipTests); }
-free_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); ss -Hlntu "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }; done; }
 GW_PORT=$(free_port); PG_PORT=$(free_port); SIP_PORT=$(free_port); HEP_PORT=$(free_port)
 UAC_PORT=$(free_port); PUB_PORT=$(free_port)
 PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -X -At -v ON_ERROR_STOP=1)

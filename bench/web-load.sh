@@ -61,13 +61,6 @@ if [[ ! -f "$JAR" ]]; then
   (cd "$ROOT" && mvn -q package -DskipTests)
 fi
 
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 20000))
-    ss -Hltn "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }
-  done
-}
 GW_PORT=$(free_port); PG_PORT=$(free_port); TR_PORT=$(free_port)
 while [[ $PG_PORT == "$GW_PORT" ]]; do PG_PORT=$(free_port); done
 while [[ $TR_PORT == "$GW_PORT" || $TR_PORT == "$PG_PORT" ]]; do TR_PORT=$(free_port); done

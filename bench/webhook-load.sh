@@ -37,7 +37,6 @@ trap cleanup EXIT
 trap 'log interrupted; exit 130' INT TERM
 
 [[ -f "$JAR" ]] || { log "building $JAR"; (cd "$ROOT" && mvn -q package -DskipTests); }
-free_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); ss -Hltn "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }; done; }
 GW_PORT=$(free_port); PG_PORT=$(free_port); TR_PORT=$(free_port)
 PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -X -At -v ON_ERROR_STOP=1)
 
