@@ -43,7 +43,7 @@ final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     var cfg = services.config();
-    readPool = services.db().pool(vertx, "hotline-http-read", cfg.db().poolSize(), true);
+    readPool = services.db().cursorPool(vertx, "hotline-http-read", cfg.db().poolSize(), true);
     Intake intake = new Intake(vertx, services.triage(), services.metrics(), cfg.writer().ackTimeoutMs());
 
     Router router = Router.router(vertx);

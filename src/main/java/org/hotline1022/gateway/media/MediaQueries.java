@@ -15,13 +15,15 @@ final class MediaQueries {
    * Follows the event log from the worker's cursor: queues the image and file attachments of inbound
    * Zalo/Facebook messages and advances the cursor, atomically. The cursor row is locked with SKIP
    * LOCKED, so one process at a time does it and the others see nothing to do. Zalo files carry
-   * their extension as content type, so a Zalo file is recognised by its event name.
+   * their extension as content type, so a Zalo file is recognised by its event name. The cursor is
+   * read as a scalar, so the log is entered at the cursor in its index: as a join, the server walked
+   * the log from its start each round (146 ms per round after 100,000 events in the webhook bench).
    */
   private static final String DISCOVER = """
       with cur as (
         select seq from worker_cursor where name = 'media' for update skip locked
       ), batch as (
-        select e.seq, e.payload from event e, cur where e.seq > cur.seq order by e.seq limit $1
+        select e.seq, e.payload from event e where e.seq > (select seq from cur) order by e.seq limit $1
       ), atts as (
         select m.id as message_id, m.channel, (a.ord - 1)::int as idx, a.att, m.facts
         from batch b

@@ -52,7 +52,7 @@ public final class MediaVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = db.pool(vertx, "hotline-media", 2, false);
+    pool = db.cursorPool(vertx, "hotline-media", 2, false);
     queries = new MediaQueries(pool);
     http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(config.timeoutMs()).setMaxRedirects(5),
         new PoolOptions().setHttp1MaxSize(config.concurrency()));

@@ -60,7 +60,7 @@ public final class ReceiptVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = db.pool(vertx, "hotline-receipts", 1, false);
+    pool = db.cursorPool(vertx, "hotline-receipts", 1, false);
     timerId = vertx.setPeriodic(config.pollIntervalMs(), id -> tick());
     LOG.info("automatic receipts on [channels: {}]", config.channels());
     return Future.succeededFuture();

@@ -31,11 +31,25 @@ public record DbEndpoint(PgConnectOptions connectOptions, String jdbcUrl, String
    * requests after the connect timeout instead of letting them wait indefinitely.
    */
   public Pool pool(Vertx vertx, String name, int size, boolean shared) {
+    return pool(vertx, name, size, shared, connectOptions);
+  }
+
+  /**
+   * A pool for statements that follow the event log ({@code seq > $1}, a cursor that only grows):
+   * the server plans each execution for its value. A generic plan cached while the table was empty
+   * stays a sequential scan of the whole log, read again on every poll (measured: ~3,000 pages per
+   * read of a few dozen events after 25,000 events).
+   */
+  public Pool cursorPool(Vertx vertx, String name, int size, boolean shared) {
+    return pool(vertx, name, size, shared, new PgConnectOptions(connectOptions).addProperty("plan_cache_mode", "force_custom_plan"));
+  }
+
+  private Pool pool(Vertx vertx, String name, int size, boolean shared, PgConnectOptions options) {
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(size).setName(name).setShared(shared)
             .setConnectionTimeout(connectTimeoutMs).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
         .with(new NetClientOptions().setConnectTimeout(connectTimeoutMs).setTcpNoDelay(true))
-        .connectingTo(connectOptions)
+        .connectingTo(options)
         .using(vertx)
         .build();
   }

@@ -52,7 +52,7 @@ public final class EventFeedVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     delivery = new DeliveryOptions().setLocalOnly(true).setCodecName(new LocalCodec<>(FeedBatch.class).name());
-    pool = db.pool(vertx, "hotline-feed", 1, false);
+    pool = db.cursorPool(vertx, "hotline-feed", 1, false);
     subscriber = PgSubscriber.subscriber(vertx, db.connectOptions()).reconnectPolicy(retries -> 1000L);
     subscriber.channel(CHANNEL)
         .subscribeHandler(v -> read()) // after every (re)connect: catch up on what was missed
