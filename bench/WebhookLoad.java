@@ -102,8 +102,9 @@ public class WebhookLoad {
       if (k > 0) {
         sb.append(',');
       }
-      // one PSID per delivery: the messages of a delivery thread into one inquiry, as a chat does
-      sb.append("{\"sender\":{\"id\":\"9").append(String.format("%015d", n)).append("\"},\"recipient\":{\"id\":\"111111111111111\"},")
+      // one PSID per delivery: the messages of a delivery thread into one inquiry, as a chat does; the
+      // run's prefix picks the PSID range, so a measured run never continues a warm-up's conversations
+      sb.append("{\"sender\":{\"id\":\"9").append(String.format("%015d", Math.floorMod(prefix.hashCode(), 9000) * 100_000_000_000L + n)).append("\"},\"recipient\":{\"id\":\"111111111111111\"},")
           .append("\"timestamp\":").append(System.currentTimeMillis()).append(",\"message\":{\"mid\":\"").append(prefix).append('-')
           .append(n).append('-').append(k).append("\",\"text\":\"").append(TEXTS[(int) ((n + k) % TEXTS.length)]).append("\"}}");
     }
