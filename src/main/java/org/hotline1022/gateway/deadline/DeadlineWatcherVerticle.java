@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * inquiry however many gateway processes run: each statement locks the due rows with
  * {@code FOR UPDATE SKIP LOCKED}, sets the inquiry's flag and appends the events in one transaction,
  * so a row another watcher flagged first is skipped or, re-checked after its lock, no longer matches.
- * Answered and closed inquiries are never picked. Owns its pool; state is confined to its event loop.
+ * Answered and closed inquiries are never picked. A citizen's message reopening an answered inquiry
+ * sets a new due time and clears both flags (hotline_ingest, V10), so each event comes once per reopen.
+ * Owns its pool; state is confined to its event loop.
  */
 public final class DeadlineWatcherVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DeadlineWatcherVerticle.class);
@@ -45,12 +47,13 @@ public final class DeadlineWatcherVerticle extends VerticleBase {
       from ev e""";
   private static final String OVERDUE = EMIT.formatted("deadline_overdue_at", "due_at <= now()", "");
   // the lead is the configured one, but never more than a quarter of the inquiry's own window: an
-  // urgent inquiry due in 15 minutes is warned 3m45s before, not the moment it arrives
-  private static final String LEAD = "least($3::int * interval '1 second', (due_at - created_at) / 4)";
+  // urgent inquiry due in 15 minutes is warned 3m45s before, not the moment it arrives. The window
+  // starts at creation, or at the citizen message that reopened an answered inquiry (V10). %1$s: row prefix
+  private static final String LEAD =
+      "least($3::int * interval '1 second', (%1$sdue_at - coalesce(%1$sreopened_at, %1$screated_at)) / 4)";
   private static final String WARNING = EMIT.formatted("deadline_warned_at",
-      "due_at > now() and due_at <= now() + " + LEAD.replace("due_at", "inquiry.due_at").replace("created_at", "inquiry.created_at"),
-      "|| jsonb_build_object('leadSeconds', extract(epoch from " + LEAD.replace("due_at", "(e.inq).due_at")
-          .replace("created_at", "(e.inq).created_at") + ")::int)");
+      "due_at > now() and due_at <= now() + " + LEAD.formatted("inquiry."),
+      "|| jsonb_build_object('leadSeconds', extract(epoch from " + LEAD.formatted("(e.inq).") + ")::int)");
   private static final String GAUGES = """
       select count(*) filter (where deadline_overdue_at is null) as at_risk,
              count(*) filter (where deadline_overdue_at is not null) as overdue

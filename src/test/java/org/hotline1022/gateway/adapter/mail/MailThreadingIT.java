@@ -105,6 +105,12 @@ class MailThreadingIT {
     assertThat(answer.getString(2)).isEqualTo("references");
     assertThat(answer.getString(3)).isNull();
     assertThat(gw.count("select count(*) from inquiry where channel = 'email'")).isEqualTo(1);
+    // it reopened the answered inquiry with the new message's deadline (V10), and agents were told
+    assertThat(gw.count("select count(*) from event where type = 'inquiry.updated' and inquiry_id = " + first.getLong(0)
+        + " and payload->'change'->>'op' = 'reopen' and payload->'change'->'from'->>'status' = 'answered'"
+        + " and payload->'change'->'to'->>'status' = 'assigned'"
+        + " and (payload->'change'->'to'->>'dueAt')::timestamptz = (select due_at from inquiry where id = " + first.getLong(0) + ")"))
+        .isEqualTo(1);
   }
 
   @Test
