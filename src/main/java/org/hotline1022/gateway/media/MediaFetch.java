@@ -117,7 +117,7 @@ final class MediaFetch {
     String type = contentType(resp.getHeader("Content-Type"));
     Long announced = length(resp.getHeader("Content-Length"));
     if (announced != null && announced > maxBytes) {
-      resp.request().reset();
+      discard(resp);
       return Future.failedFuture(new TooLarge(announced, type));
     }
     MessageDigest sha;
