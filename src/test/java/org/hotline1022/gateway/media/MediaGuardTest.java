@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.core.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -111,6 +114,29 @@ class MediaGuardTest {
     RequestOptions o = MediaGuard.of(vertx, c).target(Channel.ZALO, base("LOCALHOST.") + "/a.png").await();
     assertThat(((SocketAddress) o.getServer()).hostAddress()).isIn("127.0.0.1", "0:0:0:0:0:0:0:1");
     assertThat(o.getHost()).isEqualTo("LOCALHOST."); // the Host header and SNI stay the URL's
+  }
+
+  /** Pinned to the address, a TLS download still presents and verifies the URL's host name (SNI, certificate check). */
+  @Test
+  void anHttpsDownloadPinnedToItsAddressVerifiesTheCertificateAgainstTheUrlsHost() {
+    SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
+    HttpServer tls = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setKeyCertOptions(cert.keyCertOptions()))
+        .requestHandler(req -> req.response().putHeader("Content-Type", "image/png").end("tls-png")).listen(0, "127.0.0.1").await();
+    HttpClient trusting = vertx.createHttpClient(new HttpClientOptions().setTrustOptions(cert.trustOptions()).setVerifyHost(true));
+    try {
+      MediaConfig c = config(List.of("localhost", "127.0.0.1"), false, true, 3);
+      MediaGuard guard = MediaGuard.of(vertx, c);
+      String url = "https://localhost:" + tls.actualPort() + "/a.png";
+      assertThat(MediaFetch.get(trusting, u -> guard.target(Channel.ZALO, u), url, 1 << 20, 5000, 0).await().bytes().toString())
+          .isEqualTo("tls-png");
+      // the certificate names localhost, not 127.0.0.1: the check is really made, against the URL's host
+      String byAddress = "https://127.0.0.1:" + tls.actualPort() + "/a.png";
+      assertThat(failure(MediaFetch.get(trusting, u -> guard.target(Channel.ZALO, u), byAddress, 1 << 20, 5000, 0)))
+          .isEqualTo("Failed:unreachable");
+    } finally {
+      trusting.close().await();
+      tls.close().await();
+    }
   }
 
   @Test
