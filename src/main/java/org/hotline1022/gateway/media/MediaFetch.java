@@ -7,17 +7,23 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
  * One download, streamed: the bytes are collected up to {@code maxBytes} (a larger body, announced
- * or not, is cut off at once and reported {@link TooLarge}) and hashed as they arrive.
+ * or not, is cut off at once and reported {@link TooLarge}) and hashed as they arrive. Redirects are
+ * followed by hand, each hop checked by a {@link Target} before it is connected to.
  */
 final class MediaFetch {
+  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
   private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,127}");
 
   /** The stored result. */
@@ -35,7 +41,7 @@ final class MediaFetch {
     }
   }
 
-  /** A failure; {@code permanent} when retrying cannot help (the URL is gone or refused). */
+  /** A failure; {@code permanent} when retrying cannot help (the URL is gone or malformed). */
   static final class Failed extends RuntimeException {
     final boolean permanent;
 
@@ -45,28 +51,65 @@ final class MediaFetch {
     }
   }
 
+  /** The URL, or a redirect hop, must not be fetched (media.allowedHosts and friends); never retried. */
+  static final class Refused extends RuntimeException {
+    Refused(String code) {
+      super(code, null, false, false);
+    }
+  }
+
+  /** Where one URL may be fetched from: options ready to send, or a {@link Refused}/{@link Failed} failure. */
+  interface Target {
+    Future<RequestOptions> options(String url);
+  }
+
   private MediaFetch() {}
 
-  static Future<Fetched> get(HttpClient client, String url, long maxBytes, int timeoutMs) {
-    RequestOptions options;
+  /**
+   * Fetches {@code url}, following at most {@code maxRedirects} redirects by hand so that every hop
+   * passes {@code target} before anything is sent to it.
+   */
+  static Future<Fetched> get(HttpClient client, Target target, String url, long maxBytes, int timeoutMs, int maxRedirects) {
+    return hop(client, target, url, maxBytes, timeoutMs, maxRedirects)
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .recover(e -> Future.failedFuture(e instanceof TooLarge || e instanceof Failed || e instanceof Refused ? e : new Failed(false, "timeout")));
+  }
+
+  private static Future<Fetched> hop(HttpClient client, Target target, String url, long maxBytes, int timeoutMs, int redirectsLeft) {
+    return target.options(url)
+        .compose(options -> client.request(options.setMethod(HttpMethod.GET).setFollowRedirects(false).setConnectTimeout(timeoutMs)
+                .setIdleTimeout(timeoutMs))
+            .compose(req -> req.send())
+            .recover(e -> Future.failedFuture(new Failed(false, "unreachable"))))
+        .compose(resp -> {
+          String location = REDIRECTS.contains(resp.statusCode()) ? resp.getHeader("Location") : null;
+          if (location == null) {
+            return read(resp, maxBytes);
+          }
+          discard(resp);
+          if (redirectsLeft <= 0) {
+            return Future.failedFuture(new Failed(true, "too_many_redirects"));
+          }
+          String next = resolve(url, location);
+          return next == null ? Future.failedFuture(new Failed(true, "bad_redirect"))
+              : hop(client, target, next, maxBytes, timeoutMs, redirectsLeft - 1);
+        });
+  }
+
+  /** {@code location} (absolute or relative) against {@code base}; null when either is not a URI. */
+  static String resolve(String base, String location) {
     try {
-      options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url).setFollowRedirects(true)
-          .setConnectTimeout(timeoutMs).setIdleTimeout(timeoutMs);
-    } catch (RuntimeException badUrl) {
-      return Future.failedFuture(new Failed(true, "bad_url"));
+      URI loc = new URI(location.strip());
+      return loc.isAbsolute() ? loc.toString() : new URI(base).resolve(loc).toString();
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return null;
     }
-    return client.request(options)
-        .compose(req -> req.send())
-        .recover(e -> Future.failedFuture(new Failed(false, "unreachable")))
-        .compose(resp -> read(resp, maxBytes))
-        .timeout(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS)
-        .recover(e -> Future.failedFuture(e instanceof TooLarge || e instanceof Failed ? e : new Failed(false, "timeout")));
   }
 
   private static Future<Fetched> read(HttpClientResponse resp, long maxBytes) {
     int status = resp.statusCode();
     if (status / 100 != 2) {
-      resp.request().reset();
+      discard(resp);
       // 408, 429 and 5xx may pass; any other refusal (403/404/410: an expired link) will not
       boolean transientStatus = status == 408 || status == 429 || status >= 500;
       return Future.failedFuture(new Failed(!transientStatus, "http_" + status));
@@ -74,7 +117,7 @@ final class MediaFetch {
     String type = contentType(resp.getHeader("Content-Type"));
     Long announced = length(resp.getHeader("Content-Length"));
     if (announced != null && announced > maxBytes) {
-      resp.request().reset();
+      discard(resp);
       return Future.failedFuture(new TooLarge(announced, type));
     }
     MessageDigest sha;
@@ -100,6 +143,12 @@ final class MediaFetch {
     resp.exceptionHandler(e -> done.tryFail(new Failed(false, "truncated")));
     resp.endHandler(v -> done.tryComplete(new Fetched(bytes, type, HexFormat.of().formatHex(sha.digest()))));
     return done.future();
+  }
+
+  /** Drops a response without reading its body; the reset is expected, so it is not logged as an error. */
+  private static void discard(HttpClientResponse resp) {
+    resp.exceptionHandler(e -> {});
+    resp.request().reset();
   }
 
   /** The media type without parameters, lower case, or {@code application/octet-stream} when absent or odd. */

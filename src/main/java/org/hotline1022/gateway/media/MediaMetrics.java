@@ -18,7 +18,9 @@ public interface MediaMetrics {
     /** transient failure, retried later */
     RETRY,
     /** given up: a permanent refusal (e.g. an expired URL) or attempts exhausted */
-    FAILED;
+    FAILED,
+    /** not fetched: a host, scheme or address outside media.allowedHosts and friends (flagged failed) */
+    REFUSED;
 
     public String tag() {
       return name().toLowerCase(Locale.ROOT);

@@ -11,6 +11,7 @@ import java.util.Random;
 import org.hotline1022.gateway.config.MediaConfig;
 import org.hotline1022.gateway.media.MediaFetch.Failed;
 import org.hotline1022.gateway.media.MediaFetch.Fetched;
+import org.hotline1022.gateway.media.MediaFetch.Refused;
 import org.hotline1022.gateway.media.MediaFetch.TooLarge;
 import org.hotline1022.gateway.media.MediaMetrics.Outcome;
 import org.hotline1022.gateway.media.MediaQueries.Claimed;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * queues new attachments (one process at a time holds the cursor), then (2) claims due downloads
  * with {@code FOR UPDATE SKIP LOCKED} and a lease, like the reply outbox, so any number of processes
  * share the work and none downloads a row another holds. A download's outcome is recorded only by its
- * current claimant. All state is confined to this verticle's event loop; it owns its pool and client.
+ * current claimant. URLs are fetched only from the channel's allowed hosts, at public addresses
+ * ({@link MediaGuard}); a refused one is flagged failed and never retried. All state is confined to
+ * this verticle's event loop; it owns its pool and client.
  */
 public final class MediaVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MediaVerticle.class);
@@ -38,6 +41,7 @@ public final class MediaVerticle extends VerticleBase {
   private Pool pool;
   private HttpClient http;
   private MediaQueries queries;
+  private MediaGuard guard;
   private long timerId = -1;
   private boolean busy;
   private boolean stopping;
@@ -54,7 +58,9 @@ public final class MediaVerticle extends VerticleBase {
   public Future<?> start() {
     pool = db.cursorPool(vertx, "hotline-media", 2, false);
     queries = new MediaQueries(pool);
-    http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(config.timeoutMs()).setMaxRedirects(5),
+    guard = MediaGuard.of(vertx, config);
+    // redirects are followed by MediaFetch, each hop checked by the guard
+    http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(config.timeoutMs()),
         new PoolOptions().setHttp1MaxSize(config.concurrency()));
     timerId = vertx.setPeriodic(config.pollIntervalMs(), id -> tick());
     return Future.succeededFuture();
@@ -92,7 +98,7 @@ public final class MediaVerticle extends VerticleBase {
   /** One unit of work: fetch, then record. Never fails; an unrecorded outcome is retried after the lease. */
   private void download(Claimed c) {
     inFlight++;
-    MediaFetch.get(http, c.url(), config.maxBytes(), config.timeoutMs())
+    MediaFetch.get(http, url -> guard.target(c.channel(), url), c.url(), config.maxBytes(), config.timeoutMs(), config.maxRedirects())
         .transform(ar -> record(c, ar))
         .onComplete(ar -> {
           inFlight--;
@@ -122,6 +128,15 @@ public final class MediaVerticle extends VerticleBase {
           metrics.download(c.channel(), Outcome.TOO_LARGE);
           LOG.info("media over the size cap, not stored [mediaId: {}, announcedBytes: {}, maxBytes: {}]", c.id(), t.size,
               config.maxBytes());
+        }
+        return null;
+      });
+    }
+    if (fetched.cause() instanceof Refused r) {
+      return queries.failed(c, true, r.getMessage(), 0).map(owned -> {
+        if (owned) {
+          metrics.download(c.channel(), Outcome.REFUSED);
+          LOG.warn("media url refused, not fetched [mediaId: {}, code: {}]", c.id(), r.getMessage());
         }
         return null;
       });

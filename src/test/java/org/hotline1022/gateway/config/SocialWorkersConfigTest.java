@@ -35,6 +35,31 @@ class SocialWorkersConfigTest {
   }
 
   @Test
+  void mediaDownloadsDefaultToTheCdnsOverHttpsAndTestsOverrideThem() {
+    MediaConfig m = MediaConfig.fromYaml(YAML, Map.of());
+    assertThat(m.allowedHosts(Channel.FACEBOOK)).containsExactly("fbcdn.net", "fbsbx.com", "facebook.com");
+    assertThat(m.allowedHosts(Channel.ZALO)).containsExactly("zdn.vn", "zadn.vn", "zalo.me", "zaloapp.com");
+    assertThat(m.allowedHosts(Channel.EMAIL)).isEmpty();
+    assertThat(m.allowHttp()).isFalse();
+    assertThat(m.allowPrivateAddresses()).isFalse();
+    assertThat(m.maxRedirects()).isEqualTo(3);
+
+    Map<String, String> env = Map.of("HOTLINE_MEDIA_ALLOWED_HOSTS_ZALO", " 127.0.0.1, .Example.ORG. ", "HOTLINE_MEDIA_ALLOWED_HOSTS_FACEBOOK", "",
+        "HOTLINE_MEDIA_ALLOW_HTTP", "true", "HOTLINE_MEDIA_ALLOW_PRIVATE_ADDRESSES", "true", "HOTLINE_MEDIA_MAX_REDIRECTS", "0");
+    GatewayConfig g = GatewayConfig.fromYaml(YAML, env);
+    assertThat(g.unknownEnv()).isEmpty();
+    assertThat(g.media().allowedHosts(Channel.ZALO)).containsExactly("127.0.0.1", "example.org");
+    assertThat(g.media().allowedHosts(Channel.FACEBOOK)).isEmpty();
+    assertThat(g.media().allowHttp()).isTrue();
+    assertThat(g.media().allowPrivateAddresses()).isTrue();
+    assertThat(g.media().maxRedirects()).isZero();
+    for (String bad : new String[] {"*.zdn.vn", "zdn.vn:443", "https://zdn.vn", "zdn.vn/x", "user@zdn.vn", "zd n.vn"}) {
+      assertThatThrownBy(() -> MediaConfig.fromYaml(YAML, Map.of("HOTLINE_MEDIA_ALLOWED_HOSTS_ZALO", bad)))
+          .as(bad).hasMessageContaining("media.allowedHosts.zalo");
+    }
+  }
+
+  @Test
   void theZaloAccessTokenIsReadFromTheEnvironmentAndNeverPrinted() {
     GatewayConfig c = GatewayConfig.fromYaml(YAML, Map.of("HOTLINE_ZALO_ACCESS_TOKEN", "secret-access-token",
         "HOTLINE_ZALO_REFRESH_TOKEN", "secret-refresh-token", "HOTLINE_WEBHOOKS_ZALO_TOKEN_CHECK_SECONDS", "60"));

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
@@ -41,9 +42,12 @@ class MediaIT {
   static void start() {
     fakeVertx = Vertx.vertx();
     fake = new ProviderFake(fakeVertx);
-    gw = TestGateway.start(dataDir, Map.of("HOTLINE_FACEBOOK_APP_SECRET", FacebookFixtures.SECRET, "HOTLINE_ZALO_OA_SECRET",
-        ZaloFixtures.SECRET, "HOTLINE_MEDIA_MAX_BYTES", String.valueOf(CAP), "HOTLINE_MEDIA_BACKOFF_BASE_MS", "200",
-        "HOTLINE_MEDIA_BACKOFF_MAX_MS", "400", "HOTLINE_MEDIA_POLL_INTERVAL_MS", "100"));
+    // the fake is allowed as 127.0.0.1 only: "localhost" reaches the same fake but is outside the list
+    Map<String, String> env = new HashMap<>(ProviderFake.MEDIA_SETTINGS);
+    env.putAll(Map.of("HOTLINE_FACEBOOK_APP_SECRET", FacebookFixtures.SECRET, "HOTLINE_ZALO_OA_SECRET", ZaloFixtures.SECRET,
+        "HOTLINE_MEDIA_MAX_BYTES", String.valueOf(CAP), "HOTLINE_MEDIA_BACKOFF_BASE_MS", "200", "HOTLINE_MEDIA_BACKOFF_MAX_MS", "400",
+        "HOTLINE_MEDIA_POLL_INTERVAL_MS", "100"));
+    gw = TestGateway.start(dataDir, env);
   }
 
   @AfterAll
@@ -191,6 +195,51 @@ class MediaIT {
     assertThat(m.getInteger("attempts")).isEqualTo(1);
     assertThat(fake.calls("/zdn/expired.jpg")).hasSize(1);
     assertThat(get("/api/v1/media/" + m.getLong("id"), operator()).statusCode()).isEqualTo(409);
+  }
+
+  /** Verifies that a URL on a host outside media.allowedHosts is flagged failed (refused_host), never requested nor retried. */
+  @Test
+  void aUrlOnAHostOutsideTheAllowListIsRefusedAndNeverRequested() throws Exception {
+    double refused = downloads("zalo", "refused");
+    fake.file("/zdn/internal.jpg", "image/jpeg", bytes(100, 7));
+    zalo(ZaloFixtures.attachment("user_send_image", "2468458835296300007", "media_msg_7", "image",
+        new JsonObject().put("url", fake.baseUrl().replace("127.0.0.1", "localhost") + "/zdn/internal.jpg")));
+
+    Row m = settled("media_msg_7");
+    assertThat(m.getString("status")).isEqualTo("failed");
+    assertThat(m.getString("last_error")).isEqualTo("refused_host");
+    assertThat(m.getInteger("attempts")).isEqualTo(1);
+    assertThat(m.getBuffer("bytes")).isNull();
+    assertThat(fake.calls("/zdn/internal.jpg")).isEmpty();
+    assertThat(downloads("zalo", "refused")).isEqualTo(refused + 1);
+    assertThat(get("/api/v1/media/" + m.getLong("id"), operator()).statusCode()).isEqualTo(409);
+  }
+
+  /** Verifies that a redirect is followed on allowed hosts, and a hop to a host outside the list is refused before it is requested. */
+  @Test
+  void aRedirectToAHostOutsideTheAllowListIsRefusedAndItsTargetNeverRequested() throws Exception {
+    double refused = downloads("facebook", "refused");
+    byte[] png = bytes(2_000, 8);
+    fake.file("/zdn/real.png", "image/png", png);
+    zalo(ZaloFixtures.attachment("user_send_image", "2468458835296300008", "media_msg_8", "image",
+        new JsonObject().put("url", fake.redirect("/zdn/moved.png", fake.baseUrl() + "/zdn/real.png"))));
+    fake.file("/fbcdn/secret.png", "image/png", bytes(100, 9));
+    String away = fake.baseUrl().replace("127.0.0.1", "localhost") + "/fbcdn/secret.png";
+    facebook("5550000000000109", "m_media_9", "image", fake.redirect("/fbcdn/hop.png", away));
+
+    Row followed = settled("media_msg_8");
+    assertThat(followed.getString("status")).isEqualTo("stored");
+    assertThat(followed.getBuffer("bytes").getBytes()).isEqualTo(png);
+    assertThat(fake.calls("/zdn/moved.png")).hasSize(1);
+    assertThat(fake.calls("/zdn/real.png")).hasSize(1);
+
+    Row m = settled("m_media_9");
+    assertThat(m.getString("status")).isEqualTo("failed");
+    assertThat(m.getString("last_error")).isEqualTo("refused_host");
+    assertThat(m.getInteger("attempts")).isEqualTo(1);
+    assertThat(fake.calls("/fbcdn/hop.png")).hasSize(1);
+    assertThat(fake.calls("/fbcdn/secret.png")).isEmpty();
+    assertThat(downloads("facebook", "refused")).isEqualTo(refused + 1);
   }
 
   /** Verifies that stickers, locations and links are not downloaded (only images and files are). */

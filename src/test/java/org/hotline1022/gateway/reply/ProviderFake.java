@@ -37,6 +37,10 @@ public final class ProviderFake implements AutoCloseable {
 
   private final Vertx vertx;
   private final HttpServer server;
+  /** What a gateway needs to download media from a fake: its files are on 127.0.0.1, over http. */
+  public static final Map<String, String> MEDIA_SETTINGS = Map.of("HOTLINE_MEDIA_ALLOWED_HOSTS_ZALO", "127.0.0.1",
+      "HOTLINE_MEDIA_ALLOWED_HOSTS_FACEBOOK", "127.0.0.1", "HOTLINE_MEDIA_ALLOW_HTTP", "true", "HOTLINE_MEDIA_ALLOW_PRIVATE_ADDRESSES", "true");
+
   public final List<Call> calls = new CopyOnWriteArrayList<>();
   public final ReadApiFake reads = new ReadApiFake();
   public volatile long readDelayMs;
@@ -44,6 +48,7 @@ public final class ProviderFake implements AutoCloseable {
   private final AtomicInteger maxReadsInFlight = new AtomicInteger();
   private final Map<String, ConcurrentLinkedDeque<Object[]>> scripted = new ConcurrentHashMap<>();
   private final Map<String, Object[]> files = new ConcurrentHashMap<>();
+  private final Map<String, String> redirects = new ConcurrentHashMap<>();
   private final AtomicInteger rotations = new AtomicInteger();
   private volatile String appSecret;
   private volatile String access;
@@ -63,6 +68,11 @@ public final class ProviderFake implements AutoCloseable {
     Object[] answer = scripted.getOrDefault(req.path(), new ConcurrentLinkedDeque<>()).poll();
     if (answer != null && (Integer) answer[0] < 0) {
       answer = null; // scripted "answer as usual": lets a test break the second page, not the first
+    }
+    String location = answer == null ? redirects.get(req.path()) : null;
+    if (location != null) {
+      req.response().setStatusCode(302).putHeader("Location", location).end();
+      return;
     }
     if (answer == null) {
       Object[] file = files.get(req.path());
@@ -161,6 +171,12 @@ public final class ProviderFake implements AutoCloseable {
   /** Serves {@code bytes} at {@code path} (after any scripted answers); returns the URL. */
   public String file(String path, String contentType, byte[] bytes) {
     files.put(path, new Object[] {contentType, bytes});
+    return baseUrl() + path;
+  }
+
+  /** Answers {@code path} with a 302 to {@code location} (after any scripted answers); returns the URL of {@code path}. */
+  public String redirect(String path, String location) {
+    redirects.put(path, location);
     return baseUrl() + path;
   }
 

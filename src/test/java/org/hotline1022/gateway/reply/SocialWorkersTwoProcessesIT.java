@@ -35,6 +35,7 @@ class SocialWorkersTwoProcessesIT {
           "HOTLINE_WEBHOOKS_ZALO_OAUTH_BASE_URL", fake.baseUrl(), "HOTLINE_RECEIPTS_ZALO", "true"));
       env.put("HOTLINE_RECEIPTS_POLL_INTERVAL_MS", "50");
       env.put("HOTLINE_MEDIA_POLL_INTERVAL_MS", "50");
+      env.putAll(ProviderFake.MEDIA_SETTINGS);
       try (TestGateway a = TestGateway.start(dir.resolve("a"), env);
           TestGateway b = TestGateway.start(dir.resolve("b"), env)) {
         int n = 20;
