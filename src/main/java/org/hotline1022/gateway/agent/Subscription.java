@@ -33,6 +33,11 @@ record Subscription(Set<String> topics, Set<String> departments, Set<String> sta
     return Set.copyOf(out);
   }
 
+  /** No filter: every event matches. */
+  boolean all() {
+    return topics.isEmpty() && departments.isEmpty() && statuses.isEmpty() && priorities.isEmpty();
+  }
+
   boolean matches(FeedEvent e) {
     return (topics.isEmpty() || e.topic() == null || topics.contains(e.topic()))
         && (departments.isEmpty() || e.department() == null || departments.contains(e.department())

@@ -99,7 +99,7 @@ public final class EventFeedVerticle extends VerticleBase {
           if (!events.isEmpty()) {
             cursor = events.get(events.size() - 1).seq();
             head.known(cursor);
-            vertx.eventBus().publish(FeedBatch.ADDRESS, new FeedBatch(events), delivery);
+            vertx.eventBus().publish(FeedBatch.ADDRESS, FeedBatch.of(events), delivery);
             head.delivered(cursor);
           }
           again |= rows.size() == PAGE;

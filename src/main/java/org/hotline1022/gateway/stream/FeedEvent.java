@@ -17,6 +17,9 @@ import java.time.OffsetDateTime;
 public record FeedEvent(long seq, long atMillis, String type, String department, String previousDepartment, String topic,
     String status, String priority, String frame, ByteBuf frameBytes, ByteBuf wire) {
 
+  /** Below the server's WebSocket frame limit (64 KiB): such events go out as one shared frame. */
+  public static final int SHARED_FRAME_LIMIT = 60_000;
+
   /**
    * The whole WebSocket frame (header and payload) as shared bytes: a socket's own duplicate can be
    * written straight to its channel, below Vert.x's frame encoding (see AgentSession#write).

@@ -8,6 +8,8 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,6 +35,42 @@ class WireFramesTest {
     // shared by every socket: a write's release must leave it intact for the next one
     frame.duplicate().release();
     assertThat(frame.readableBytes()).isEqualTo(utf8.length + (utf8.length < 126 ? 2 : utf8.length <= 0xFFFF ? 4 : 10));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 7, 40})
+  void aBatchWrittenAsOneBufferDecodesToEveryEventInOrder(int count) {
+    Random random = new Random(1022L * count);
+    List<String> texts = new ArrayList<>();
+    List<FeedEvent> events = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String text = randomText(random.nextInt(3) == 0 ? 126 + random.nextInt(2_000) : random.nextInt(126), random);
+      texts.add(text);
+      events.add(event(i + 1, text));
+    }
+    ByteBuf batch = WireFrames.concat(events);
+
+    EmbeddedChannel client = new EmbeddedChannel(new WebSocket13FrameDecoder(false, false, 1 << 20));
+    client.writeInbound(Unpooled.copiedBuffer(batch.duplicate()));
+    for (String text : texts) {
+      TextWebSocketFrame decoded = client.readInbound();
+      assertThat(decoded.text()).isEqualTo(text);
+      decoded.release();
+    }
+    assertThat((Object) client.readInbound()).isNull();
+    batch.duplicate().release();
+    assertThat(batch.readableBytes()).isEqualTo(events.stream().mapToInt(e -> e.wire().readableBytes()).sum());
+  }
+
+  @org.junit.jupiter.api.Test
+  void aBatchWithAnEventTooBigToShareIsWrittenEventByEvent() {
+    assertThat(WireFrames.concat(List.of(event(1, "a"), event(2, randomText(FeedEvent.SHARED_FRAME_LIMIT, new Random(1)))))).isNull();
+    assertThat(WireFrames.concat(List.of())).isNull();
+  }
+
+  private static FeedEvent event(long seq, String text) {
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    return new FeedEvent(seq, 0, "inquiry.created", "d", null, null, null, null, text, Unpooled.wrappedBuffer(utf8), WireFrames.text(utf8));
   }
 
   private static String randomText(int bytes, Random random) {
