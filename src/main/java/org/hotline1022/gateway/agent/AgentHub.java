@@ -100,7 +100,7 @@ public final class AgentHub {
 
   void attach(ServerWebSocket ws, Agent agent) {
     AgentSession[] self = new AgentSession[1];
-    self[0] = new AgentSession(ws, agent, store, commands, head, config, () -> {
+    self[0] = new AgentSession(vertx, ws, agent, store, commands, head, config, () -> {
       if (sessions.remove(self[0])) {
         processSessions.closed(agent);
       }

@@ -1,7 +1,9 @@
 package org.hotline1022.gateway.agent;
 
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -40,15 +42,29 @@ public final class AgentRoutes {
     router.post("/api/v1/inquiries/:code/:op").handler(BodyHandler.create(false).setBodyLimit(64 * 1024)).handler(this::command);
   }
 
-  private void webSocket(RoutingContext ctx) {
-    HttpServerRequest req = ctx.request();
+  /**
+   * The agents' WebSocket upgrade, taken by the server before the router: only the server's own
+   * request upgrades to a socket whose channel {@link AgentSession} can write shared frame bytes to
+   * (through the router it is wrapped, and every frame went through Vert.x's per-frame encoding).
+   */
+  public static boolean isAgentUpgrade(HttpServerRequest req) {
+    return req.method() == HttpMethod.GET && "/agent/ws".equals(req.path()) && req.headers().contains("Upgrade", "websocket", true);
+  }
+
+  /** Authenticates, then upgrades; see {@link #isAgentUpgrade}. */
+  public void webSocket(HttpServerRequest req) {
     String token = req.getParam("access_token");
     auth.authenticate(token != null ? token : bearer(req))
         .compose(agent -> req.toWebSocket().map(ws -> {
           hub.attach(ws, agent);
           return agent;
         }))
-        .onFailure(e -> refuse(ctx, e));
+        .onFailure(e -> refuse(req.response(), e));
+  }
+
+  /** A plain GET of the socket's path (no upgrade): the same answers, through the router. */
+  private void webSocket(RoutingContext ctx) {
+    webSocket(ctx.request());
   }
 
   private void authenticate(RoutingContext ctx) {
@@ -173,12 +189,20 @@ public final class AgentRoutes {
   }
 
   private static void refuse(RoutingContext ctx, Throwable e) {
+    refuse(ctx.response(), e);
+  }
+
+  private static void refuse(HttpServerResponse response, Throwable e) {
+    if (response.ended() || response.headWritten()) {
+      return;
+    }
     int status = e instanceof AuthException ae ? ae.status() : 503;
     if (status == 401) {
-      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      response.putHeader("WWW-Authenticate", "Bearer");
     }
-    json(ctx, status, new JsonObject().put("error", status == 401 ? "unauthorized" : status == 403 ? "forbidden" : "unavailable")
-        .put("message", e.getMessage()));
+    response.setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
+        .end(new JsonObject().put("error", status == 401 ? "unauthorized" : status == 403 ? "forbidden" : "unavailable")
+            .put("message", e.getMessage()).toBuffer());
   }
 
   private static void fail(RoutingContext ctx, Throwable e) {

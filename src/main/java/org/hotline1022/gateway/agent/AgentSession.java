@@ -1,11 +1,13 @@
 package org.hotline1022.gateway.agent;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import org.hotline1022.gateway.config.AgentsConfig;
@@ -14,6 +16,7 @@ import org.hotline1022.gateway.store.CommandException;
 import org.hotline1022.gateway.stream.FeedBatch;
 import org.hotline1022.gateway.stream.FeedEvent;
 import org.hotline1022.gateway.stream.StreamHead;
+import org.hotline1022.gateway.stream.WireFrames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +33,9 @@ final class AgentSession {
   private enum State { IDLE, REPLAYING, LIVE, CLOSED }
 
   private static final int MAX_SHARED_FRAME = FeedEvent.SHARED_FRAME_LIMIT;
+  private static final long DRAIN_POLL_MS = 10;
 
+  private final Vertx vertx;
   private final ServerWebSocket ws;
   /** The socket's channel, for writing shared frame bytes without a flush each (null: not available). */
   private final ChannelHandlerContext channel;
@@ -47,10 +52,15 @@ final class AgentSession {
   private long cursor;
   private int generation;
 
-  AgentSession(ServerWebSocket ws, Agent agent, AgentStore store, AgentCommands commands, StreamHead head, AgentsConfig config,
+  AgentSession(Vertx vertx, ServerWebSocket ws, Agent agent, AgentStore store, AgentCommands commands, StreamHead head, AgentsConfig config,
       Runnable onClose) {
+    this.vertx = vertx;
     this.ws = ws;
     this.channel = ws instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
+    if (channel == null) {
+      // works, at several times the CPU per frame: a socket from a wrapped request (see AgentRoutes)
+      LOG.warn("agent socket without channel access; frames are encoded per socket [agent: {}]", agent.sub());
+    }
     this.agent = agent;
     this.store = store;
     this.commands = commands;
@@ -75,8 +85,11 @@ final class AgentSession {
 
   /** A batch from the event feed (this event loop). */
   void live(FeedBatch batch) {
+    if (ws.isClosed()) {
+      return; // closed during this fan-out round; its close handler has not run yet
+    }
     if (state == State.LIVE && takesWhole(batch)) {
-      if (ws.writeQueueFull()) {
+      if (full()) {
         lagged();
         return;
       }
@@ -104,7 +117,7 @@ final class AgentSession {
    * event, was the limit of the agents bench).
    */
   private boolean takesWhole(FeedBatch batch) {
-    return batch.wire() != null && channel != null && agent.seesAll() && subscription.all() && batch.events().get(0).seq() > cursor;
+    return channel != null && batch.wire() != null && agent.seesAll() && subscription.all() && batch.events().get(0).seq() > cursor;
   }
 
   /** Keeps a quiet connection alive through idle timeouts (ours and any proxy's). */
@@ -184,10 +197,11 @@ final class AgentSession {
           flush();
           if (rows.size() < config.replayPageSize()) {
             finishReplay();
-          } else if (ws.writeQueueFull()) {
-            ws.drainHandler(v -> {
-              ws.drainHandler(null);
-              replayPage(gen, id);
+          } else if (full()) {
+            whenWritable(() -> {
+              if (gen == generation && state == State.REPLAYING) {
+                replayPage(gen, id);
+              }
             });
           } else {
             replayPage(gen, id);
@@ -216,7 +230,7 @@ final class AgentSession {
     if (e.seq() <= cursor) {
       return true;
     }
-    if (live && ws.writeQueueFull()) {
+    if (live && full()) {
       lagged();
       return false;
     }
@@ -230,19 +244,42 @@ final class AgentSession {
   /**
    * Queues the event's shared frame bytes on the channel without flushing: a feed batch costs one
    * flush (one write syscall) per socket instead of one per event, and no per-frame encoding or
-   * promise. The bytes pass Vert.x's frame encoder untouched and count toward the channel's
-   * writability, so writeQueueFull() and the drain handler still see them; writes made through
-   * the WebSocket API stay in call order with these (same channel, same event loop).
+   * promise. The bytes pass Vert.x's frame encoder untouched. Everything this session sends goes
+   * this way (see {@link #send}), so frames leave in call order: Vert.x's own queue would hold its
+   * writes back while the channel is full and let these pass.
    */
   private void write(FeedEvent e) {
-    if (e.frameBytes().readableBytes() >= MAX_SHARED_FRAME) {
-      flush();
-      ws.writeTextMessage(e.frame()); // split into continuation frames by Vert.x
-    } else if (channel != null) {
+    if (channel != null) {
       channel.write(e.wireBytes(), channel.voidPromise());
       unflushed = true;
+    } else if (e.frameBytes().readableBytes() >= MAX_SHARED_FRAME) {
+      ws.writeTextMessage(e.frame()); // split into continuation frames by Vert.x
     } else {
       ws.writeFrame(e.wireFrame());
+    }
+  }
+
+  /**
+   * The socket's write queue is at its limit (writeQueueBytes). Shared frame bytes go to the channel
+   * below Vert.x's own queue, so it is the channel's writability that counts (Vert.x sets its water
+   * mark from setWriteQueueMaxSize).
+   */
+  private boolean full() {
+    return channel != null ? !channel.channel().isWritable() || ws.writeQueueFull() : ws.writeQueueFull();
+  }
+
+  /**
+   * Runs {@code next} once the socket can take more. Polled: writes made below Vert.x's queue do not
+   * arm its drain handler. Only replays wait here; live delivery disconnects a full socket instead.
+   */
+  private void whenWritable(Runnable next) {
+    if (state == State.CLOSED || ws.isClosed()) {
+      return;
+    }
+    if (full()) {
+      vertx.setTimer(DRAIN_POLL_MS, id -> whenWritable(next));
+    } else {
+      next.run();
     }
   }
 
@@ -278,7 +315,14 @@ final class AgentSession {
   }
 
   private void send(JsonObject frame) {
-    if (!ws.isClosed()) {
+    if (ws.isClosed()) {
+      return;
+    }
+    if (channel != null) {
+      channel.write(WireFrames.text(frame.encode().getBytes(StandardCharsets.UTF_8)), channel.voidPromise());
+      unflushed = true;
+      flush();
+    } else {
       ws.writeTextMessage(frame.encode());
     }
   }

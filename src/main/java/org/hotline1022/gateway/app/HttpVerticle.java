@@ -64,7 +64,8 @@ final class HttpVerticle extends VerticleBase {
     AgentStore agentStore = new AgentStore(readPool);
     AgentCommands commands = new AgentCommands(vertx, agentStore, services.routing());
     hub = new AgentHub(vertx, agentStore, commands, services.streamHead(), cfg.agents(), services.metrics(), services.agentSessions());
-    new AgentRoutes(new AgentAuth(vertx, services.authKeys()), agentStore, commands, hub).mount(router);
+    AgentRoutes agents = new AgentRoutes(new AgentAuth(vertx, services.authKeys()), agentStore, commands, hub);
+    agents.mount(router);
     // Vert.x matches "/console" for "/console/" too: redirect only the bare path
     router.get("/console").handler(ctx -> {
       if ("/console".equals(ctx.request().path())) {
@@ -77,7 +78,13 @@ final class HttpVerticle extends VerticleBase {
 
     server = vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true).setIdleTimeout(120)
         .setIdleTimeoutUnit(TimeUnit.SECONDS).setMaxWebSocketFrameSize(65_536).setMaxWebSocketMessageSize(65_536));
-    return hub.start().compose(v -> server.requestHandler(router).listen(cfg.http().port(), cfg.http().host()))
+    return hub.start().compose(v -> server.requestHandler(req -> {
+      if (AgentRoutes.isAgentUpgrade(req)) {
+        agents.webSocket(req); // unwrapped by the router: see AgentRoutes#isAgentUpgrade
+      } else {
+        router.handle(req);
+      }
+    }).listen(cfg.http().port(), cfg.http().host()))
         .onSuccess(s -> LOG.info("http listening [port: {}]", s.actualPort()));
   }
 

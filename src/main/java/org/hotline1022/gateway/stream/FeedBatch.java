@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * Events the feed read in one go, in seq order; published to every agent hub of the process.
  *
- * @param wire every event's whole WebSocket frame back to back, for a socket that gets them all;
- *     null when one event is too big to share (see {@link FeedEvent#SHARED_FRAME_LIMIT})
+ * @param wire every event's whole WebSocket frames back to back, for a socket that gets them all;
+ *     null when the batch is empty
  */
 public record FeedBatch(List<FeedEvent> events, ByteBuf wire) {
   public static final String ADDRESS = "hotline.stream.events";

@@ -17,8 +17,8 @@ import java.time.OffsetDateTime;
 public record FeedEvent(long seq, long atMillis, String type, String department, String previousDepartment, String topic,
     String status, String priority, String frame, ByteBuf frameBytes, ByteBuf wire) {
 
-  /** Below the server's WebSocket frame limit (64 KiB): such events go out as one shared frame. */
-  public static final int SHARED_FRAME_LIMIT = 60_000;
+  /** Written through Vert.x's WebSocket API (no channel access), longer events are split by Vert.x. */
+  public static final int SHARED_FRAME_LIMIT = WireFrames.MAX_FRAME_PAYLOAD;
 
   /**
    * The whole WebSocket frame (header and payload) as shared bytes: a socket's own duplicate can be

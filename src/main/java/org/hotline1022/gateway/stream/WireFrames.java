@@ -12,33 +12,45 @@ import java.util.List;
 public final class WireFrames {
   private WireFrames() {}
 
-  /** One final text frame carrying {@code payload}; the result cannot be released, only duplicated. */
+  /** Longest payload of one frame: below the 64 KiB frame limit common clients (Vert.x's default) keep. */
+  public static final int MAX_FRAME_PAYLOAD = 60_000;
+
+  /**
+   * {@code payload} as one text message: one final frame, or for a long one a text frame and
+   * continuation frames of at most {@link #MAX_FRAME_PAYLOAD} bytes. The result cannot be released,
+   * only duplicated.
+   */
   public static ByteBuf text(byte[] payload) {
     int n = payload.length;
-    int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
-    ByteBuf buf = direct(header + n);
-    buf.writeByte(0x81);
-    if (n < 126) {
-      buf.writeByte(n);
-    } else if (n <= 0xFFFF) {
-      buf.writeByte(126).writeShort(n);
-    } else {
-      buf.writeByte(127).writeLong(n);
+    int frames = Math.max(1, (n + MAX_FRAME_PAYLOAD - 1) / MAX_FRAME_PAYLOAD);
+    int size = 0;
+    for (int i = 0; i < frames; i++) {
+      int len = Math.min(MAX_FRAME_PAYLOAD, n - i * MAX_FRAME_PAYLOAD);
+      size += header(len) + len;
     }
-    buf.writeBytes(payload);
+    ByteBuf buf = direct(size);
+    for (int i = 0; i < frames; i++) {
+      int off = i * MAX_FRAME_PAYLOAD;
+      int len = Math.min(MAX_FRAME_PAYLOAD, n - off);
+      buf.writeByte((i == frames - 1 ? 0x80 : 0) | (i == 0 ? 0x1 : 0x0)); // FIN on the last; text, then continuation
+      if (len < 126) {
+        buf.writeByte(len);
+      } else {
+        buf.writeByte(126).writeShort(len);
+      }
+      buf.writeBytes(payload, off, len);
+    }
     return Unpooled.unreleasableBuffer(buf);
   }
 
-  /**
-   * The events' frames back to back, for a socket that gets every one (one write per batch); null
-   * when the batch is empty or one frame is too big to share.
-   */
+  private static int header(int len) {
+    return len < 126 ? 2 : 4;
+  }
+
+  /** The events' frames back to back, for a socket that gets every one (one write per batch); null when empty. */
   public static ByteBuf concat(List<FeedEvent> events) {
     int total = 0;
     for (FeedEvent e : events) {
-      if (e.frameBytes().readableBytes() >= FeedEvent.SHARED_FRAME_LIMIT) {
-        return null;
-      }
       total += e.wire().readableBytes();
     }
     if (total == 0) {
