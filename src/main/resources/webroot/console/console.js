@@ -33,6 +33,7 @@
   var ERRORS = {
     bad_request: 'Yêu cầu không hợp lệ',
     unauthorized: 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại',
+    no_access: 'Tài khoản này không có quyền dùng bàn điều hành. Vui lòng đăng nhập bằng tài khoản khác.',
     forbidden: 'Bạn không có quyền thực hiện thao tác này',
     not_found: 'Không tìm thấy phản ánh (hoặc không thuộc phạm vi của bạn)',
     conflict: 'Không thực hiện được: phản ánh đã đóng hoặc vừa thay đổi',
@@ -44,12 +45,17 @@
   };
   var DELIVERY = { pending: 'Đang gửi', sent: 'Đã gửi', failed: 'Gửi lỗi' };
   var TOKEN_KEY = 'hotline1022.console.token';
+  var BANNER_LOST = 'Mất kết nối — đang kết nối lại...';
+  var BANNER_RESTART = 'Máy chủ đang khởi động lại — sẽ tự kết nối lại sau giây lát...';
   var PAGE = 200, MAX_LOAD = 5000, SHOW_STEP = 300, COMMAND_TIMEOUT_MS = 15000;
 
   // ---------------------------------------------------------------- state
   var S = {
     token: null, agent: null,
     ws: null, gen: 0, open: false, lastSeq: null, attempts: 0, retryTimer: null, hold: false, dropped: false,
+    restarting: false,    // the server said it is restarting (shutdown frame or close 1012)
+    subscribeId: null,    // id of the pending subscribe: its error means the replay failed
+    session: 0,           // bumped at sign-out: answers to requests of an older session are dropped
     items: new Map(),     // trackingCode -> inquiry snapshot (highest version wins)
     previews: new Map(),  // trackingCode -> short text of the latest citizen message
     flags: new Map(),     // trackingCode -> 'warn' | 'over' (from deadline events)
@@ -121,20 +127,33 @@
     if (extra) Object.keys(extra).forEach(function (k) { h[k] = extra[k]; });
     return h;
   }
-  /** fetch + JSON; rejects with {code, message, status}; a 401 sends the agent back to sign-in. */
+  /**
+   * fetch + JSON; rejects with {code, message, status}. A 401 (expired or revoked token) sends the agent
+   * back to sign-in; so does a 403 on a read (the token's role has no access to the console at all;
+   * a command refused to a role is not a 403 of a GET). Answers arriving after a sign-out never settle.
+   */
   function api(path, opts) {
     opts = opts || {};
+    var session = S.session, method = opts.method || 'GET';
     return fetch(path, { method: opts.method || 'GET', headers: authHeaders(opts.body ? { 'Content-Type': 'application/json' } : null),
       body: opts.body ? JSON.stringify(opts.body) : undefined, cache: 'no-store' })
       .catch(function () { throw { code: 'network', status: 0 }; })
       .then(function (r) {
         return r.json().catch(function () { return {}; }).then(function (j) {
+          if (session !== S.session) return new Promise(function () {});
           if (r.ok) return j;
           var err = { code: j.error || (r.status === 401 ? 'unauthorized' : r.status === 403 ? 'forbidden' : 'unavailable'),
             message: j.message, status: r.status };
           if (r.status === 401 && !opts.noSignout) signOut(ERRORS.unauthorized);
+          if (r.status === 403 && method === 'GET' && !opts.noSignout) signOut(ERRORS.no_access);
           throw err;
+        }, function (e) {
+          if (session !== S.session) return new Promise(function () {});
+          throw e;
         });
+      }, function (e) {
+        if (session !== S.session) return new Promise(function () {});
+        throw e;
       });
   }
   function tokenExpired(token) {
@@ -149,16 +168,20 @@
     $('agent-info').hidden = true;
     $('banner').hidden = true;
     $('signin-view').hidden = false;
+    $('console-view').hidden = true;
     $('signin-error').textContent = message || '';
     $('token').focus();
   }
   function signOut(message) {
+    if (S.session && !S.token) { if (message) $('signin-error').textContent = message; return; } // signed out already
     sessionStorage.removeItem(TOKEN_KEY);
     S.token = null; S.agent = null;
-    S.gen++;
+    S.gen++; S.session++;
     clearTimeout(S.retryTimer);
     if (S.ws) { try { S.ws.close(1000, 'sign out'); } catch (e) { /* ignore */ } }
-    S.ws = null; S.open = false; S.lastSeq = null; S.loaded = false;
+    S.ws = null; S.open = false; S.lastSeq = null; S.loaded = false; S.loading = false;
+    S.attempts = 0; S.hold = false; S.dropped = false; S.restarting = false; S.subscribeId = null;
+    S.applied = []; S.endedCalls.clear(); previewQueue = []; S.previewActive = 0;
     S.pending.forEach(function (p) { clearTimeout(p.timer); });
     S.pending.clear();
     S.items.clear(); S.previews.clear(); S.flags.clear(); S.rows.clear(); S.previewFetches.clear(); S.calls.clear();
@@ -198,11 +221,11 @@
   function connect() {
     clearTimeout(S.retryTimer);
     if (!S.token) return;
-    if (tokenExpired(S.token)) { signOut(ERRORS.unauthorized); return; }
+    if (tokenExpired(S.token)) { signOut(ERRORS.unauthorized); return; } // never retry with a dead token
     var gen = ++S.gen;
     var url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/agent/ws?access_token=' + encodeURIComponent(S.token);
     var ws;
-    try { ws = new WebSocket(url); } catch (e) { dropped(gen, false); return; }
+    try { ws = new WebSocket(url); } catch (e) { dropped(gen, false, 0); return; }
     S.ws = ws; S.open = false;
     var hello = false;
     ws.onmessage = function (m) {
@@ -212,37 +235,51 @@
       if (f.type === 'hello') hello = true;
       onFrame(f);
     };
-    ws.onclose = function () { if (gen === S.gen) dropped(gen, hello); };
+    ws.onclose = function (ev) { if (gen === S.gen) dropped(gen, hello, ev.code); };
     ws.onerror = function () { /* onclose follows */ };
   }
 
-  function dropped(gen, hadHello) {
-    S.open = false; S.ws = null; S.dropped = true;
-    $('banner').hidden = false;
+  function showBanner() {
+    var b = $('banner');
+    b.textContent = S.restarting ? BANNER_RESTART : BANNER_LOST;
+    b.className = 'banner' + (S.restarting ? ' info' : '');
+    b.hidden = false;
+  }
+
+  function dropped(gen, hadHello, code) {
+    S.open = false; S.ws = null; S.dropped = true; S.subscribeId = null;
+    if (code === 1012) S.restarting = true; // closed for a restart without the shutdown frame reaching us
+    showBanner();
     S.pending.forEach(function (p, id) { if (p.viaWs) finishCommand(id, { type: 'error', id: id, code: 'lost' }); });
     if (!hadHello) {
       // refused at the handshake: a browser cannot see the status, so ask REST whether the token still works
-      api('/api/v1/inquiries?limit=1').catch(function () { /* 401 signs out; anything else: keep retrying */ });
+      // (401: expired or revoked, 403: no access; both sign out and stop the retries)
+      api('/api/v1/inquiries?limit=1').catch(function () { /* anything else: the server is away; keep retrying */ });
     }
-    scheduleReconnect();
+    scheduleReconnect(S.restarting && hadHello ? 1000 : 0);
   }
 
-  function scheduleReconnect() {
+  /** Next attempt after the backoff (0.5 s doubling to 30 s, ±20 %), and not before minDelay. */
+  function scheduleReconnect(minDelay) {
     clearTimeout(S.retryTimer);
     if (!S.token || S.hold) return;
     var delay = Math.min(30000, 500 * Math.pow(2, S.attempts)) * (0.8 + Math.random() * 0.4);
     S.attempts++;
-    S.retryTimer = setTimeout(connect, delay);
+    S.retryTimer = setTimeout(connect, Math.max(delay, minDelay || 0));
   }
 
-  /** Reconnect now (lagged, shutdown): the current socket is abandoned. */
-  function reconnectNow() {
+  /**
+   * The server ended the stream (lagged, shutdown, failed replay): abandon the socket and reconnect.
+   * The backoff is not reset here (only a completed replay resets it), so a server that keeps
+   * dropping us is retried less and less often.
+   */
+  function reconnectSoon(minDelay) {
     var old = S.ws;
-    S.gen++; S.ws = null; S.open = false; S.dropped = true;
-    $('banner').hidden = false;
+    S.gen++; S.ws = null; S.open = false; S.dropped = true; S.subscribeId = null;
+    showBanner();
+    S.pending.forEach(function (p, id) { if (p.viaWs) finishCommand(id, { type: 'error', id: id, code: 'lost' }); });
     if (old) { try { old.close(); } catch (e) { /* ignore */ } }
-    S.attempts = 0;
-    scheduleReconnect();
+    scheduleReconnect(minDelay);
   }
 
   function send(frame) {
@@ -257,26 +294,35 @@
         S.open = true;
         showAgent(f.agent || {});
         if (S.lastSeq === null) S.lastSeq = f.seq;
-        send({ op: 'subscribe', id: nextId(), since: S.lastSeq });
+        // resume after the last event this console applied (never a seq the server claims to have sent)
+        S.subscribeId = nextId();
+        send({ op: 'subscribe', id: S.subscribeId, since: S.lastSeq });
         if (!S.loaded && !S.loading) loadQueue(); // first connect, or the first load failed
         loadCalls();
         return;
       case 'subscribed':
         return;
       case 'replay.done':
-        S.attempts = 0;
-        if (S.dropped) { S.dropped = false; $('banner').hidden = true; if (S.selected) refreshDetail(); }
+        S.attempts = 0; S.subscribeId = null;
+        if (S.dropped) {
+          S.dropped = false; S.restarting = false;
+          $('banner').hidden = true;
+          if (S.selected) refreshDetail();
+        }
         return;
       case 'ack': case 'error':
         if (f.id && S.pending.has(f.id)) finishCommand(f.id, f);
+        else if (f.type === 'error' && f.id && f.id === S.subscribeId) reconnectSoon(0); // the replay failed: start over
         else if (f.type === 'error') setResult('err', (ERRORS[f.code] || f.code) + (f.message ? ' (' + f.message + ')' : ''));
         return;
       case 'lagged':
-        if (typeof f.seq === 'number' && f.seq > S.lastSeq) S.lastSeq = f.seq;
-        reconnectNow();
+        // we fell behind and the server closes: resume from our own last applied seq (f.seq is the server's cursor)
+        reconnectSoon(0);
         return;
       case 'shutdown':
-        reconnectNow();
+        // the server is restarting (SIGTERM): say so and come back after a short, spread-out pause
+        S.restarting = true;
+        reconnectSoon(1000 + Math.random() * 2000);
         return;
       default:
         if (typeof f.seq === 'number' && f.type && f.type.indexOf('.') > 0) applyEvent(f);
@@ -422,10 +468,17 @@
     return out;
   }
 
+  /**
+   * One render per frame. A timer backs the animation frame up: a hidden tab runs no frames, and a tab
+   * Chrome froze and thawed can lose the pending one, which would leave the queue stale for good.
+   */
   function scheduleRender() {
     if (S.renderQueued) return;
     S.renderQueued = true;
-    (window.requestAnimationFrame || setTimeout)(function () { S.renderQueued = false; renderQueue(); });
+    var done = false;
+    function run() { if (done) return; done = true; S.renderQueued = false; renderQueue(); }
+    if (window.requestAnimationFrame) window.requestAnimationFrame(run);
+    setTimeout(run, 250);
   }
 
   /** Department codes met in the data (district committees, ...) join the filter and the transfer picker. */
@@ -845,7 +898,7 @@
     if (/[?&]test\b/.test(location.search)) {
       window.__consoleTest = {
         dropSocket: function (hold) { S.hold = !!hold; if (S.ws) S.ws.close(); },
-        resume: function () { S.hold = false; S.attempts = 0; scheduleReconnect(); },
+        resume: function () { S.hold = false; S.attempts = 0; scheduleReconnect(0); },
         lastSeq: function () { return S.lastSeq; },
         applied: function (code) { return S.applied.filter(function (a) { return a.code === code; }).map(function (a) { return a.type + '#' + a.seq; }); },
         connected: function () { return S.open; }
@@ -853,7 +906,9 @@
     }
 
     var saved = sessionStorage.getItem(TOKEN_KEY);
-    if (saved && !tokenExpired(saved)) { S.token = saved; start(); } else { showSignin(''); }
+    if (saved && !tokenExpired(saved)) { S.token = saved; start(); return; }
+    if (saved) sessionStorage.removeItem(TOKEN_KEY); // a dead token is not kept
+    showSignin(saved ? ERRORS.unauthorized : '');
   }
 
   init();

@@ -1,23 +1,18 @@
 package org.hotline1022.gateway.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.hotline1022.gateway.app.TestGateway;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -26,13 +21,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -44,10 +34,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserIT {
-  private static final String CHROMIUM = "/usr/bin/chromium";
-  private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
   private static final String TITLE = "Tổng đài 1022 — Bàn điều hành";
-  private static final Path SHOTS = Path.of("target", "screenshots");
 
   @TempDir
   static Path tmp;
@@ -58,33 +45,10 @@ class ConsoleBrowserIT {
 
   @BeforeAll
   static void start() throws IOException {
-    List<String> missing = new ArrayList<>();
-    for (String exe : List.of(CHROMIUM, CHROMEDRIVER)) {
-      if (!new File(exe).canExecute()) {
-        missing.add(exe);
-      }
-    }
-    if (!missing.isEmpty()) {
-      String reason = "ConsoleBrowserIT NEEDS " + missing + " (apt-get install -y chromium chromium-driver)";
-      if ("true".equals(System.getenv("CI"))) {
-        fail(reason + "; CI=true, so this is a failure, not a skip");
-      }
-      System.err.println("\n*** SKIPPING " + reason + " ***\n");
-      Assumptions.assumeTrue(false, "SKIPPED: " + reason);
-    }
+    ConsoleBrowser.require("ConsoleBrowserIT");
     gw = TestGateway.start(tmp.resolve("pg"), Map.of());
-
-    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM);
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--window-size=1440,900", "--lang=vi-VN", "--user-data-dir=" + Files.createDirectories(tmp.resolve("chrome")));
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER))
-        .usingAnyFreePort().build();
-    driver = new ChromeDriver(service, options);
+    driver = ConsoleBrowser.start(tmp);
     wait = new WebDriverWait(driver, Duration.ofSeconds(15));
-    Files.createDirectories(SHOTS);
   }
 
   @AfterAll
@@ -113,8 +77,7 @@ class ConsoleBrowserIT {
   }
 
   private static void shot(String name) throws IOException {
-    File f = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
-    Files.copy(f.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    ConsoleBrowser.shot(driver, name);
   }
 
   private static String row(String code) {
