@@ -7,10 +7,6 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
@@ -128,7 +124,7 @@ public class AgentsLoad {
 
   static final class Agent {
     final int idx; final String sub, dept, token;
-    volatile WebSocket ws;
+    volatile RawSocket ws;
     volatile boolean open;
     final BitSet seen = new BitSet();
     long dups, outOfOrder, lastSeq, created;
@@ -136,7 +132,7 @@ public class AgentsLoad {
     Agent(int idx, String sub, String dept, String token) { this.idx = idx; this.sub = sub; this.dept = dept; this.token = token; }
   }
   static Agent[] agents;
-  static WebSocketClient wsClient;
+  static io.vertx.core.net.NetClient netClient;
 
   static LocalDate cachedDate; static String cachedDateStr = ""; static long cachedDayUs;
 
@@ -252,30 +248,138 @@ public class AgentsLoad {
 
   static Future<Void> connectHere(Agent a) {
     Promise<Void> subscribed = Promise.promise();
-    return wsClient.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-            .setURI("/agent/ws?access_token=" + a.token))
+    return RawSocket.connect(a, subscribed)
         .compose(ws -> {
           a.ws = ws;
           a.open = true;
-          ws.handler(b -> onData(a, b, subscribed));
-          ws.exceptionHandler(e -> { });
-          ws.writeTextMessage(new JsonObject().put("op", "subscribe").put("id", "s").encode());
+          ws.writeText(new JsonObject().put("op", "subscribe").put("id", "s").encode());
           // keep-alive: the gateway's HTTP server closes a socket idle for 120 s (http idleTimeout), which
           // hits officers of a department that gets no events; a console would ping too
           long keepAlive = wsVertx.setPeriodic(keepAliveMs, t -> {
-            if (a.ws == ws && !ws.isClosed()) ws.writeTextMessage("{\"op\":\"ping\",\"id\":\"k\"}");
+            if (a.ws == ws && !ws.closed) ws.writeText("{\"op\":\"ping\",\"id\":\"k\"}");
           });
-          ws.closeHandler(v -> {
+          ws.onClose = code -> {
             wsVertx.cancelTimer(keepAlive);
             a.open = false;
-            Short code = ws.closeStatusCode();
-            if (code != null && code == 4008) closes4008.incrementAndGet();
+            if (code == 4008) closes4008.incrementAndGet();
             else if (otherCloses.incrementAndGet() <= 50 && !stopping)
-              log("agent " + a.sub + (a.dept == null ? "" : " (" + a.dept + ")") + " socket closed: code " + code + " " + ws.closeReason());
-          });
+              log("agent " + a.sub + (a.dept == null ? "" : " (" + a.dept + ")") + " socket closed: code " + code);
+          };
           return subscribed.future();
         });
   }
+
+  /**
+   * A WebSocket client over a plain TCP socket: the handshake by hand, server frames parsed in the
+   * bytes as they arrive (no frame objects, no per-frame dispatch), client frames masked. The
+   * Vert.x WebSocket client cost the load JVM more per frame than the gateway spends sending it, so
+   * at high rates the bench measured its own client.
+   */
+  static final class RawSocket {
+    final Agent agent;
+    final io.vertx.core.net.NetSocket socket;
+    final Promise<Void> subscribed;
+    java.util.function.IntConsumer onClose = code -> { };
+    volatile boolean closed;
+    boolean upgraded;
+    Buffer rest;                                 // bytes of an incomplete frame (or of the handshake answer)
+    Buffer message;                              // a text message split into continuation frames
+
+    RawSocket(Agent agent, io.vertx.core.net.NetSocket socket, Promise<Void> subscribed) {
+      this.agent = agent; this.socket = socket; this.subscribed = subscribed;
+    }
+
+    static Future<RawSocket> connect(Agent a, Promise<Void> subscribed) {
+      Promise<RawSocket> open = Promise.promise();
+      netClient.connect(port, "127.0.0.1").onFailure(open::tryFail).onSuccess(so -> {
+        RawSocket ws = new RawSocket(a, so, subscribed);
+        so.handler(b -> ws.data(b, open));
+        so.exceptionHandler(e -> { });
+        so.closeHandler(v -> ws.ended(1006, open));
+        so.write("GET /agent/ws?access_token=" + a.token + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            + "Sec-WebSocket-Version: 13\r\n\r\n");
+      });
+      return open.future();
+    }
+
+    void data(Buffer chunk, Promise<RawSocket> open) {
+      Buffer b = rest == null ? chunk : rest.appendBuffer(chunk);
+      rest = null;
+      int p = 0;
+      if (!upgraded) {
+        int end = indexOf(b, CRLF2, 0, b.length());
+        if (end < 0) { rest = b.copy(); return; }
+        String head = b.getString(0, end, "US-ASCII");
+        if (!head.startsWith("HTTP/1.1 101")) {
+          open.tryFail(head.substring(0, Math.min(head.length(), 40)));
+          socket.close();
+          return;
+        }
+        upgraded = true;
+        open.tryComplete(this);
+        p = end + 4;
+      }
+      int n = b.length();
+      while (n - p >= 2) {
+        int b0 = b.getByte(p) & 0xFF, b1 = b.getByte(p + 1) & 0x7F;
+        int h = 2;
+        long len = b1;
+        if (b1 == 126) { if (n - p < 4) break; len = b.getUnsignedShort(p + 2); h = 4; }
+        else if (b1 == 127) { if (n - p < 10) break; len = b.getLong(p + 2); h = 10; }
+        if (n - p - h < len) break;
+        int from = p + h, to = (int) (from + len);
+        frame(b0 & 0x80, b0 & 0x0F, b, from, to);
+        p = to;
+      }
+      if (p < n) rest = b.getBuffer(p, n); // a copy: the chunk's bytes are not ours to keep
+    }
+
+    void frame(int fin, int opcode, Buffer b, int from, int to) {
+      switch (opcode) {
+        case 1 -> {
+          if (fin != 0) onData(agent, b.slice(from, to), subscribed);
+          else message = b.getBuffer(from, to);
+        }
+        case 0 -> {
+          if (message == null) return;
+          message.appendBuffer(b, from, to - from);
+          if (fin != 0) { Buffer m = message; message = null; onData(agent, m, subscribed); }
+        }
+        case 8 -> {
+          int code = to - from >= 2 ? b.getUnsignedShort(from) : 1005;
+          ended(code, null);
+          socket.close();
+        }
+        case 9 -> writeFrame(0xA, b.getBytes(from, to)); // pong
+        default -> { }
+      }
+    }
+
+    void ended(int code, Promise<RawSocket> open) {
+      if (open != null) open.tryFail("closed before the upgrade");
+      if (!closed) { closed = true; onClose.accept(code); }
+    }
+
+    void writeText(String text) { writeFrame(0x1, text.getBytes(StandardCharsets.UTF_8)); }
+
+    /** A masked client frame; the mask is zero, so the payload goes as is (RFC 6455 only asks for a mask). */
+    void writeFrame(int opcode, byte[] payload) {
+      if (closed) return;
+      Buffer f = Buffer.buffer(payload.length + 14).appendByte((byte) (0x80 | opcode));
+      if (payload.length < 126) f.appendByte((byte) (0x80 | payload.length));
+      else if (payload.length <= 0xFFFF) f.appendByte((byte) (0x80 | 126)).appendUnsignedShort(payload.length);
+      else f.appendByte((byte) (0x80 | 127)).appendLong(payload.length);
+      f.appendInt(0).appendBytes(payload);
+      socket.write(f);
+    }
+
+    void close() {
+      if (!closed) { writeFrame(0x8, new byte[] {0x03, (byte) 0xE8}); }
+      socket.close();
+    }
+  }
+  static final byte[] CRLF2 = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
   /** Connects every agent that is not open, at most 50 handshakes at once, up to 3 tries each. */
   static int connectAll() throws Exception {
@@ -694,8 +798,7 @@ public class AgentsLoad {
         return Future.succeededFuture();
       }
     }, new io.vertx.core.DeploymentOptions().setInstances(nLoops)).await();
-    wsClient = wsVertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(agentsN + 100)
-        .setConnectTimeout(20_000).setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 22));
+    netClient = wsVertx.createNetClient(new io.vertx.core.net.NetClientOptions().setConnectTimeout(20_000).setTcpNoDelay(true));
     http = httpVertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port).setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(conns).setMaxWaitQueueSize(-1));
     metricsHttp = httpVertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port).setKeepAlive(true),
