@@ -33,7 +33,7 @@ stop_gateway() { # pid: graceful (drains the writer, stops the embedded Postgres
 free_port() { # a port free for TCP and UDP (the gateway's SIP and HEP listeners use both)
   local p
   while :; do
-    p=$((20000 + RANDOM % 20000))
+    p=$((10000 + RANDOM % 22000))   # below the kernel's ephemeral range (32768-60999): no outgoing socket takes it meanwhile
     ss -Hlntu "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }
   done
 }

@@ -9,20 +9,23 @@ import java.net.Socket;
 public final class Ports {
   private Ports() {}
 
-  /** A port free on TCP and on UDP (the SIP and HEP listeners bind both). */
+  /**
+   * A port free on TCP and on UDP (the SIP and HEP listeners bind both), below the kernel's
+   * ephemeral range: a port the kernel hands out (ServerSocket(0)) can be taken again by any
+   * process's next outgoing connection or DNS query before the test binds it (CI saw a UDP bind
+   * fail so). Picked at random in [10000, 32000) and checked free at that moment.
+   */
   public static int free() {
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
     for (int attempt = 0; ; attempt++) {
-      int port;
-      try (ServerSocket s = new ServerSocket(0)) {
-        s.setReuseAddress(true);
-        port = s.getLocalPort();
+      int port = 10_000 + random.nextInt(22_000);
+      try (ServerSocket s = new ServerSocket()) {
+        s.bind(new InetSocketAddress(port));
+        try (java.net.DatagramSocket d = new java.net.DatagramSocket(port)) {
+          return port;
+        }
       } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-      try (java.net.DatagramSocket d = new java.net.DatagramSocket(port)) {
-        return port;
-      } catch (IOException e) {
-        if (attempt > 50) {
+        if (attempt > 200) {
           throw new IllegalStateException("no port free on both TCP and UDP", e);
         }
       }
