@@ -23,7 +23,7 @@
     STTTT: 'Sở Thông tin và Truyền thông' };
   var ROLES = { operator: 'Điện thoại viên', officer: 'Cán bộ chuyên môn', supervisor: 'Giám sát viên', admin: 'Quản trị' };
   var OPS = { claim: 'Nhận xử lý', reply: 'Gửi trả lời', note: 'Lưu ghi chú', transfer: 'Chuyển cơ quan', update: 'Sửa phân loại',
-    close: 'Đóng phản ánh', callback: 'Ghi kết quả gọi lại', subscribe: 'Đăng ký nhận sự kiện', ping: 'Kiểm tra' };
+    close: 'Đóng phản ánh', callback: 'Ghi kết quả gọi lại', reopen: 'Mở lại (công dân viết thêm)', subscribe: 'Đăng ký nhận sự kiện', ping: 'Kiểm tra' };
   var CALL_STATES = { offered: 'Cuộc gọi đến', ringing: 'Đang đổ chuông', answered: 'Đang nghe máy', ended: 'Đã kết thúc' };
   var CAUSES = { normalClearing: 'kết thúc bình thường', cancel: 'người gọi gác máy khi đang chờ', busy: 'tổng đài bận',
     noAnswer: 'không có người nghe máy', rejected: 'bị từ chối', notFound: 'không tìm thấy số', congestion: 'tổng đài quá tải',
@@ -248,6 +248,7 @@
 
   function dropped(gen, hadHello, code) {
     S.open = false; S.ws = null; S.dropped = true; S.subscribeId = null;
+    if (code === 4401) { signOut(ERRORS.unauthorized); return; } // the server closed it: the token expired
     if (code === 1012) S.restarting = true; // closed for a restart without the shutdown frame reaching us
     showBanner();
     S.pending.forEach(function (p, id) { if (p.viaWs) finishCommand(id, { type: 'error', id: id, code: 'lost' }); });

@@ -10,18 +10,22 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.auth.JWTOptions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
 /** Verifies agents' JWTs (and mints them for the token sub-command). */
 public final class AgentAuth {
+  /** Clock skew allowed between the token's issuer and this gateway. */
+  private static final int LEEWAY_SECONDS = 5;
+
   private final JWTAuth jwt;
   private final AuthKeys keys;
 
   public AgentAuth(Vertx vertx, AuthKeys keys) {
     this.keys = keys;
     JWTAuthOptions options = new JWTAuthOptions()
-        .setJWTOptions(new JWTOptions().setLeeway(5).setIssuer(keys.issuer()));
+        .setJWTOptions(new JWTOptions().setLeeway(LEEWAY_SECONDS).setIssuer(keys.issuer()));
     options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(keys.algorithm()).setBuffer(keys.verifyKey()));
     if (keys.signKey() != null && keys.algorithm().equals("RS256")) {
       options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("RS256").setBuffer(keys.signKey()));
@@ -45,7 +49,11 @@ public final class AgentAuth {
           if (sub == null || sub.isBlank()) {
             return Future.failedFuture(new AuthException(401, "token without sub"));
           }
-          Agent agent = new Agent(sub, claims.getValue("name") instanceof String n ? n : sub, Set.copyOf(roles), department);
+          // vertx-auth-jwt moves exp out of the principal into the user's attributes
+          Object exp = user.attributes().getValue("exp", claims.getValue("exp"));
+          // when this gateway starts refusing the token, so a live socket ends when a new one could not start
+          Instant expiresAt = exp instanceof Number n ? Instant.ofEpochSecond(n.longValue() + LEEWAY_SECONDS) : null;
+          Agent agent = new Agent(sub, claims.getValue("name") instanceof String n ? n : sub, Set.copyOf(roles), department, expiresAt);
           if (roles.isEmpty() || (!agent.seesAll() && department == null)) {
             return Future.failedFuture(new AuthException(403, "no agent role"));
           }

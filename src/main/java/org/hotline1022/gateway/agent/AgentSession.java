@@ -51,6 +51,7 @@ final class AgentSession {
   private Subscription subscription = Subscription.ALL;
   private long cursor;
   private int generation;
+  private long expiryTimer = -1;
 
   AgentSession(Vertx vertx, ServerWebSocket ws, Agent agent, AgentStore store, AgentCommands commands, StreamHead head, AgentsConfig config,
       Runnable onClose) {
@@ -70,6 +71,10 @@ final class AgentSession {
   }
 
   void start() {
+    if (agent.expiresAt() != null) {
+      // the handshake checked the token once; a socket must not outlive it
+      expiryTimer = vertx.setTimer(Math.max(1, agent.expiresAt().toEpochMilli() - System.currentTimeMillis()), id -> expired());
+    }
     ws.setWriteQueueMaxSize(config.writeQueueBytes());
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> error(null, "bad_request", "send JSON text frames"));
@@ -327,7 +332,22 @@ final class AgentSession {
     }
   }
 
+  /** The token expired: the socket closes with 4401 and the client signs in again (docs/agent-api.md). */
+  private void expired() {
+    expiryTimer = -1;
+    if (state != State.CLOSED && !ws.isClosed()) {
+      LOG.info("agent token expired; closing its socket [agent: {}]", agent.sub());
+      state = State.CLOSED;
+      buffer.clear();
+      ws.close((short) 4401, "token expired");
+    }
+  }
+
   private void closed() {
+    if (expiryTimer != -1) {
+      vertx.cancelTimer(expiryTimer);
+      expiryTimer = -1;
+    }
     state = State.CLOSED;
     buffer.clear();
     onClose.run();

@@ -81,4 +81,30 @@ class AuthIT {
         .send().await();
     assertThat(ws.statusCode()).as("WebSocket handshake, %s", name).isEqualTo(status == 200 ? 101 : status);
   }
+
+  @org.junit.jupiter.api.Test
+  void aLiveSocketIsClosedWhenItsTokenExpires() throws Exception {
+    JsonObject operator = new JsonObject().put("sub", "short").put("roles", new io.vertx.core.json.JsonArray().add("operator"));
+    String token = sign(TestGateway.SECRET, operator, new JWTOptions().setIssuer("hotline-1022").setExpiresInSeconds(1));
+    try (var agent = org.hotline1022.gateway.support.AgentClient.connect(gw.vertx, gw.port(), token)) {
+      agent.answer(agent.send(new JsonObject().put("op", "subscribe")));
+      String code = gw.post("Cho em hỏi lịch tiêm vắc xin cho trẻ ở phường");
+      // live while the token is valid
+      assertThat(agent.next(f -> "inquiry.created".equals(f.getString("type")), java.time.Duration.ofSeconds(2))
+          .getJsonObject("inquiry").getString("trackingCode")).isEqualTo(code);
+
+      // exp + the gateway's 5 s of allowed clock skew
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+      while (!agent.isClosed() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(agent.isClosed()).as("closed once the token expired").isTrue();
+      assertThat(agent.ws.closeStatusCode()).isEqualTo((short) 4401);
+      // and the same token cannot open a new one (exp has whole seconds: the check refuses from the next one)
+      Thread.sleep(1100);
+      var again = gw.http.get("/agent/ws?access_token=" + token).putHeader("Connection", "Upgrade").putHeader("Upgrade", "websocket")
+          .putHeader("Sec-WebSocket-Version", "13").putHeader("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==").send().await();
+      assertThat(again.statusCode()).isEqualTo(401);
+    }
+  }
 }
