@@ -60,6 +60,9 @@ public final class ImapMailboxVerticle extends VerticleBase {
   private volatile long progressAt = System.nanoTime();
   private volatile long caughtUpAt = System.nanoTime();
   private volatile boolean caughtUp;
+  /** A round read mail since the last wait began (see waitForMail). */
+  private boolean readSinceWait;
+  private static final long RECHECK_AFTER_READ_MS = 2000;
   private volatile boolean leaseDecided;
   private WorkerExecutor imap;
   private MailCheckpoints checkpoints;
@@ -242,6 +245,7 @@ public final class ImapMailboxVerticle extends VerticleBase {
             caughtUpAt = System.nanoTime();
           } else {
             caughtUp = false;
+            readSinceWait = true;
             metrics.fetched(name, batch.items.size());
             lastUid = batch.maxUid;
             LOG.debug("mail round committed [mailbox: {}, messages: {}, lastUid: {}, fetchMs: {}, commitMs: {}]", url, batch.items.size(),
@@ -370,7 +374,12 @@ public final class ImapMailboxVerticle extends VerticleBase {
     }
     // IDLE blocks a pool thread until the server reports a change; a cheap command from the other
     // thread ends it before the server (or a NAT box) gives up on the connection
-    timer = vertx.setTimer(config.idleRenewSeconds() * 1000L, t -> renewIdle());
+    // IDLE reports only mail that arrives after it starts: a delivery between the last (empty) fetch
+    // and the IDLE command would wait for the next renewal (10 min). After reading mail, more often
+    // follows (a burst, a reply thread), so the first wait is cut short and the mailbox looked at again.
+    long renewMs = readSinceWait ? Math.min(RECHECK_AFTER_READ_MS, config.idleRenewSeconds() * 1000L) : config.idleRenewSeconds() * 1000L;
+    readSinceWait = false;
+    timer = vertx.setTimer(renewMs, t -> renewIdle());
     blocking(() -> {
       folder.idle(true);
       return null;
