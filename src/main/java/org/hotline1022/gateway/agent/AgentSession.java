@@ -32,7 +32,6 @@ final class AgentSession {
 
   private enum State { IDLE, REPLAYING, LIVE, CLOSED }
 
-  private static final int MAX_SHARED_FRAME = FeedEvent.SHARED_FRAME_LIMIT;
   private static final long DRAIN_POLL_MS = 10;
 
   private final Vertx vertx;
@@ -257,7 +256,7 @@ final class AgentSession {
     if (channel != null) {
       channel.write(e.wireBytes(), channel.voidPromise());
       unflushed = true;
-    } else if (e.frameBytes().readableBytes() >= MAX_SHARED_FRAME) {
+    } else if (e.frameBytes().readableBytes() >= WireFrames.MAX_FRAME_PAYLOAD) {
       ws.writeTextMessage(e.frame()); // split into continuation frames by Vert.x
     } else {
       ws.writeFrame(e.wireFrame());

@@ -17,9 +17,6 @@ import java.time.OffsetDateTime;
 public record FeedEvent(long seq, long atMillis, String type, String department, String previousDepartment, String topic,
     String status, String priority, String frame, ByteBuf frameBytes, ByteBuf wire) {
 
-  /** Written through Vert.x's WebSocket API (no channel access), longer events are split by Vert.x. */
-  public static final int SHARED_FRAME_LIMIT = WireFrames.MAX_FRAME_PAYLOAD;
-
   /**
    * The whole WebSocket frame (header and payload) as shared bytes: a socket's own duplicate can be
    * written straight to its channel, below Vert.x's frame encoding (see AgentSession#write).
