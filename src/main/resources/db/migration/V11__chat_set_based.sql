@@ -11,7 +11,9 @@
 --     same thread-key rule as the loop).
 -- Such an item's contact gets the loop's name/phone/e-mail refresh set-based. Everything else, and
 -- every e-mail, still goes one by one. Result rows and events are as before; the set-based items'
--- events come first, as the web path's always did (each inquiry's own events stay in order).
+-- events come first, as the web path's always did (each inquiry's own events stay in order); their
+-- inquiry.created payloads are built right after the inserts, before the loop can add a later message
+-- of the same contact to the new inquiry or refresh the contact (ChatIngestIT compares with V10).
 -- Measured: a webhook load of new conversations spent ~270 us of Postgres CPU per message in the
 -- loop (dedupe, contact, threading lookups, one insert each, a JSON payload per item).
 
@@ -50,6 +52,9 @@ declare
   ev_inquiries bigint[] := '{}';
   ev_departments text[] := '{}';
   ev_payloads jsonb[] := '{}';
+  v_created_ids bigint[];
+  v_created_departments text[];
+  v_created_payloads jsonb[];
 begin
   -- 1. New threads, set-based (see the header for which threaded items are among them). Each gets an inquiry id up front; the message insert is the dedupe
   --    gate: a replay (stored before, earlier in this batch, or by a concurrent batch) inserts
@@ -110,6 +115,17 @@ begin
              u.topic, u.priority, u.department, u.due_at, now(), now(), u.received_at, 1
       from unnest(v_new) with ordinality u join unnest(v_iid) s(iid) on s.iid = v_ids[u.ordinality]
       join contact c on c.channel = u.channel and c.address = u.address;
+
+      -- their inquiry.created payloads now, before the loop below adds later messages of the same
+      -- contact to them or refreshes the contact: the event shows the inquiry as it was created
+      select array_agg(i.id order by u.n), array_agg(i.department order by u.n),
+             array_agg(jsonb_build_object('inquiry', hotline_inquiry_json(i, c), 'message', hotline_message_json(m, i.tracking_code))
+                       order by u.n)
+      into v_created_ids, v_created_departments, v_created_payloads
+      from unnest(v_iid) with ordinality u(iid, n)
+      join inquiry i on i.id = u.iid
+      join contact c on c.id = i.contact_id
+      join message m on m.inquiry_id = i.id;
     end if;
 
     return query
@@ -270,17 +286,11 @@ begin
 
   -- 3. Events last, so the seq-ordering lock is held as briefly as possible: new threads first, in
   --    item order, then the threaded ones.
-  if v_iid is not null or coalesce(array_length(ev_types, 1), 0) > 0 then
+  if v_created_ids is not null then
     perform pg_advisory_xact_lock(1022);
-  end if;
-  if v_iid is not null then
     insert into event (seq, type, inquiry_id, department, payload)
-    select nextval('event_seq'), 'inquiry.created', i.id, i.department,
-           jsonb_build_object('inquiry', hotline_inquiry_json(i, c), 'message', hotline_message_json(m, i.tracking_code))
-    from unnest(v_iid) with ordinality u(iid, n)
-    join inquiry i on i.id = u.iid
-    join contact c on c.id = i.contact_id
-    join message m on m.inquiry_id = i.id
+    select nextval('event_seq'), 'inquiry.created', u.i, u.d, u.p
+    from unnest(v_created_ids, v_created_departments, v_created_payloads) with ordinality u(i, d, p, n)
     order by u.n;
     if coalesce(array_length(ev_types, 1), 0) = 0 then
       perform pg_notify('hotline_events', currval('event_seq')::text);

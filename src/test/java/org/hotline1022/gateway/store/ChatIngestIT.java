@@ -30,7 +30,6 @@ import org.hotline1022.gateway.inquiry.TrackingCodes;
 import org.hotline1022.gateway.support.PgServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,17 +45,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ChatIngestIT {
   private static final int WINDOW = 1800;
-  /**
-   * Found by these tests: V11's set-based events join each new inquiry with ALL its messages at the
-   * end of the batch, so a new conversation continued in the same batch gets one inquiry.created per
-   * message (the extra ones repeating what the message.created events announce), with the inquiry and
-   * its contact as they stand at the end of the batch (messageCount n, not 1; a name or phone a later
-   * item of the batch brought). V10 wrote one inquiry.created with the first message and the state at
-   * that moment. The tests asserting V10's events exactly stay disabled until the migration is fixed.
-   */
-  private static final String V11_EVENTS = "V11 discrepancy: a set-based inquiry.created is built after the loop: one per message "
-      + "when the batch continues the conversation, and with the inquiry and contact as the batch left them";
-
   @TempDir
   static Path dir;
   static PgServer pg;
@@ -101,7 +89,6 @@ class ChatIngestIT {
     threeMessagesFromANewContactOpenOneInquiry(channel, false);
   }
 
-  @Disabled(V11_EVENTS)
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"facebook", "zalo"})
   void threeMessagesFromANewContactInOneBatchAreAnnouncedAsV10Did(String channel) throws Exception {
@@ -138,7 +125,6 @@ class ChatIngestIT {
     fiftyNewPsidsAndTenContinuations(false);
   }
 
-  @Disabled(V11_EVENTS)
   @Test
   void fiftyNewPsidsAndTenContinuationsAreAnnouncedAsV10Did() throws Exception {
     fiftyNewPsidsAndTenContinuations(true);
@@ -339,7 +325,6 @@ class ChatIngestIT {
     assertThat(string("select display_name from contact where channel = 'facebook' and address = '" + p + "'")).isEqualTo("B");
   }
 
-  @Disabled(V11_EVENTS)
   @Test
   void aNewContactRenamedLaterInTheSameBatchIsAnnouncedAsItWasWhenItsInquiryOpened() throws Exception {
     String p = uid("psid");
@@ -383,7 +368,6 @@ class ChatIngestIT {
     webFormsInAChatBatch(false);
   }
 
-  @Disabled(V11_EVENTS)
   @Test
   void webFormsInAChatBatchAreAnnouncedAsV10Did() throws Exception {
     webFormsInAChatBatch(true);
@@ -420,7 +404,6 @@ class ChatIngestIT {
     randomChatBatches(seed, false);
   }
 
-  @Disabled(V11_EVENTS)
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1, 2, 3, 4, 5, 6})
   void randomChatBatchesAreAnnouncedAsV10Did(long seed) throws Exception {
@@ -507,7 +490,6 @@ class ChatIngestIT {
     sameAsV10(seed, false);
   }
 
-  @Disabled(V11_EVENTS)
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {11, 12, 13, 14, 15, 16, 17, 18})
   void randomChatTrafficGivesTheSameEventsAsV10(long seed) throws Exception {
