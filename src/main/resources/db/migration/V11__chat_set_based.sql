@@ -103,7 +103,8 @@ begin
         update contact c set display_name = coalesce(u.display_name, c.display_name),
                              phone = coalesce(u.phone, c.phone), email = coalesce(u.email, c.email)
         from unnest(v_new) with ordinality u join unnest(v_iid) s(iid) on s.iid = v_ids[u.ordinality]
-        where not u.new_thread and c.channel = u.channel and c.address = u.address
+        where not u.new_thread and (u.display_name is not null or u.phone is not null or u.email is not null)
+          and c.channel = u.channel and c.address = u.address
           and ((u.display_name is not null and u.display_name is distinct from c.display_name)
             or (u.phone is not null and u.phone is distinct from c.phone)
             or (u.email is not null and u.email is distinct from c.email));
@@ -133,7 +134,8 @@ begin
     from unnest(v_new) with ordinality u
     join message m on m.channel = u.channel and m.external_id = u.external_id
     join inquiry i on i.id = m.inquiry_id
-    where i.id <> v_ids[u.ordinality];
+    -- only items whose message was not inserted above are looked up
+    where coalesce(v_ids[u.ordinality] <> all(v_iid), true) and i.id <> v_ids[u.ordinality];
 
     return query
     select u.idx, 'stored'::text, i.id, i.tracking_code, i.status, i.topic, i.priority, i.department, i.due_at, true
