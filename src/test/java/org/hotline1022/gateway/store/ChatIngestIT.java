@@ -85,17 +85,7 @@ class ChatIngestIT {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"facebook", "zalo"})
-  void threeMessagesFromANewContactInOneBatchOpenOneInquiry(String channel) throws Exception {
-    threeMessagesFromANewContactOpenOneInquiry(channel, false);
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"facebook", "zalo"})
   void threeMessagesFromANewContactInOneBatchAreAnnouncedAsV10Did(String channel) throws Exception {
-    threeMessagesFromANewContactOpenOneInquiry(channel, true);
-  }
-
-  private void threeMessagesFromANewContactOpenOneInquiry(String channel, boolean v10Events) throws Exception {
     String p = uid("psid");
     Instant t = now();
     List<JsonObject> batch = List.of(chat(channel, p, uid("m"), t), chat(channel, p, uid("m"), t.plusSeconds(1)),
@@ -115,22 +105,13 @@ class ChatIngestIT {
 
     List<Event> events = events(id);
     assertThat(events.get(events.size() - 1).payload().getJsonObject("inquiry").getInteger("messageCount")).isEqualTo(3);
-    assertEvents(id, v10Events);
+    assertEvents(id);
   }
 
   // ---- 2: many new conversations, some of them continued in the same batch
 
   @Test
-  void fiftyNewPsidsAndTenContinuationsInterleavedEachLandInTheirOwnInquiry() throws Exception {
-    fiftyNewPsidsAndTenContinuations(false);
-  }
-
-  @Test
   void fiftyNewPsidsAndTenContinuationsAreAnnouncedAsV10Did() throws Exception {
-    fiftyNewPsidsAndTenContinuations(true);
-  }
-
-  private void fiftyNewPsidsAndTenContinuations(boolean v10Events) throws Exception {
     Instant t = now();
     List<String> psids = new ArrayList<>();
     List<JsonObject> batch = new ArrayList<>();
@@ -169,7 +150,7 @@ class ChatIngestIT {
       int expected = i % 5 == 0 ? 2 : 1;
       assertThat(count("select message_count from inquiry where id = " + id)).isEqualTo(expected);
       assertThat(externalIds(id)).hasSize(expected);
-      assertEvents(id, v10Events);
+      assertEvents(id);
     }
   }
 
@@ -364,16 +345,7 @@ class ChatIngestIT {
   // ---- 9: web forms in a chat batch
 
   @Test
-  void webFormsInAChatBatchEachOpenTheirOwnInquiry() throws Exception {
-    webFormsInAChatBatch(false);
-  }
-
-  @Test
   void webFormsInAChatBatchAreAnnouncedAsV10Did() throws Exception {
-    webFormsInAChatBatch(true);
-  }
-
-  private void webFormsInAChatBatch(boolean v10Events) throws Exception {
     String p = uid("psid");
     String web = uid("web");
     Instant t = now();
@@ -393,24 +365,14 @@ class ChatIngestIT {
       assertThat(events(id)).extracting(Event::type).containsExactly("inquiry.created");
     }
     assertThat(count("select message_count from inquiry where id = " + rows.get(0).inquiryId())).isEqualTo(2);
-    assertEvents(rows.get(0).inquiryId(), v10Events);
+    assertEvents(rows.get(0).inquiryId());
   }
 
   // ---- 10: random batches, repeats and replays
 
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1, 2, 3, 4, 5, 6})
-  void randomChatBatchesKeepEveryMessageOnceAndOneInquiryPerContact(long seed) throws Exception {
-    randomChatBatches(seed, false);
-  }
-
-  @ParameterizedTest(name = "seed {0}")
-  @ValueSource(longs = {1, 2, 3, 4, 5, 6})
   void randomChatBatchesAreAnnouncedAsV10Did(long seed) throws Exception {
-    randomChatBatches(seed, true);
-  }
-
-  private void randomChatBatches(long seed, boolean v10Events) throws Exception {
     Random random = new Random(seed);
     String run = uid("r" + seed);
     List<String> pool = new ArrayList<>();
@@ -476,7 +438,7 @@ class ChatIngestIT {
       List<Long> messageIds = messageIds(id);
       messages += messageIds.size();
       counted += count("select message_count from inquiry where id = " + id);
-      assertEvents(id, v10Events);
+      assertEvents(id);
     }
     assertThat(counted).isEqualTo(messages);
     assertThat(messages).isEqualTo(seenExt.size());
@@ -486,17 +448,7 @@ class ChatIngestIT {
 
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {11, 12, 13, 14, 15, 16, 17, 18})
-  void randomChatTrafficGivesTheSameRowsInquiriesAndContactsAsV10(long seed) throws Exception {
-    sameAsV10(seed, false);
-  }
-
-  @ParameterizedTest(name = "seed {0}")
-  @ValueSource(longs = {11, 12, 13, 14, 15, 16, 17, 18})
   void randomChatTrafficGivesTheSameEventsAsV10(long seed) throws Exception {
-    sameAsV10(seed, true);
-  }
-
-  private void sameAsV10(long seed, boolean compareEvents) throws Exception {
     Random random = new Random(seed);
     String run = uid("d" + seed);
     List<String[]> contacts = new ArrayList<>();
@@ -551,19 +503,17 @@ class ChatIngestIT {
     }
 
     assertThat(snapshot(db, run, false)).as("seed %d: inquiries, messages, contacts", seed).isEqualTo(snapshot(v10, run, false));
-    if (compareEvents) {
-      Map<String, String> got = snapshot(db, run, true);
-      Map<String, String> expected = snapshot(v10, run, true);
-      assertThat(got.keySet()).isEqualTo(expected.keySet());
-      for (String code : new TreeSet<>(expected.keySet())) {
-        // the first event that differs, so a report names one event rather than the whole log
-        List<String> g = List.of(got.get(code).split("\n"));
-        List<String> e = List.of(expected.get(code).split("\n"));
-        for (int i = 0; i < Math.min(g.size(), e.size()); i++) {
-          assertThat(g.get(i)).as("seed %d: inquiry %s event %d of %d (V10 wrote %d)", seed, code, i + 1, g.size(), e.size()).isEqualTo(e.get(i));
-        }
-        assertThat(g).as("seed %d: events of inquiry %s", seed, code).hasSameSizeAs(e);
+    Map<String, String> got = snapshot(db, run, true);
+    Map<String, String> expected = snapshot(v10, run, true);
+    assertThat(got.keySet()).isEqualTo(expected.keySet());
+    for (String code : new TreeSet<>(expected.keySet())) {
+      // the first event that differs, so a report names one event rather than the whole log
+      List<String> g = List.of(got.get(code).split("\n"));
+      List<String> e = List.of(expected.get(code).split("\n"));
+      for (int i = 0; i < Math.min(g.size(), e.size()); i++) {
+        assertThat(g.get(i)).as("seed %d: inquiry %s event %d of %d (V10 wrote %d)", seed, code, i + 1, g.size(), e.size()).isEqualTo(e.get(i));
       }
+      assertThat(g).as("seed %d: events of inquiry %s", seed, code).hasSameSizeAs(e);
     }
   }
 
@@ -641,38 +591,20 @@ class ChatIngestIT {
   }
 
   /**
-   * An inquiry's events (no reopen): {@code v10Events} asserts exactly what V10 wrote, one
-   * inquiry.created carrying the first message (messageCount 1), then one message.created per later
-   * message in message order. Otherwise only what V11 keeps of that today: the inquiry.created come
-   * first and the message.created carry the later messages, each once, in order.
+   * An inquiry's events (no reopen), as V10 wrote them: one inquiry.created carrying the first
+   * message (messageCount 1), then one message.created per later message, in message order.
    */
-  private static void assertEvents(long id, boolean v10Events) throws SQLException {
+  private static void assertEvents(long id) throws SQLException {
     List<Long> messages = messageIds(id);
     List<Event> events = events(id);
-    assertThat(events).as("events of inquiry %d", id).isNotEmpty();
-    List<String> types = new ArrayList<>();
-    List<Long> announced = new ArrayList<>();
-    int created = 0;
-    for (Event ev : events) {
-      types.add(ev.type());
-      if (ev.type().equals("inquiry.created")) {
-        assertThat(announced).as("inquiry.created of %d after a message.created", id).isEmpty();
-        created++;
-      } else {
-        assertThat(ev.type()).isEqualTo("message.created");
-        announced.add(ev.payload().getJsonObject("message").getLong("id"));
-      }
-    }
-    assertThat(created).as("inquiry.created events of inquiry %d", id).isPositive();
-    assertThat(announced).as("message.created of inquiry %d, in seq order", id).containsExactlyElementsOf(messages.subList(1, messages.size()));
-    if (v10Events) {
-      List<String> expected = new ArrayList<>(List.of("inquiry.created"));
-      expected.addAll(Collections.nCopies(messages.size() - 1, "message.created"));
-      assertThat(types).as("event types of inquiry %d", id).containsExactlyElementsOf(expected);
-      JsonObject first = events.get(0).payload();
-      assertThat(first.getJsonObject("message").getLong("id")).isEqualTo(messages.get(0));
-      assertThat(first.getJsonObject("inquiry").getInteger("messageCount")).isEqualTo(1);
-    }
+    List<String> expected = new ArrayList<>(List.of("inquiry.created"));
+    expected.addAll(Collections.nCopies(messages.size() - 1, "message.created"));
+    assertThat(events).as("event types of inquiry %d", id).extracting(Event::type).containsExactlyElementsOf(expected);
+    JsonObject first = events.get(0).payload();
+    assertThat(first.getJsonObject("message").getLong("id")).isEqualTo(messages.get(0));
+    assertThat(first.getJsonObject("inquiry").getInteger("messageCount")).isEqualTo(1);
+    assertThat(events.subList(1, events.size())).as("message.created of inquiry %d, in seq order", id)
+        .extracting(ev -> ev.payload().getJsonObject("message").getLong("id")).containsExactlyElementsOf(messages.subList(1, messages.size()));
   }
 
   // ---- helpers
