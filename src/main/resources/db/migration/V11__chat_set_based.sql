@@ -10,7 +10,8 @@
 --   - its contact has no open inquiry on the channel within the item's threading window (with the
 --     same thread-key rule as the loop).
 -- Such an item's contact gets the loop's name/phone/e-mail refresh set-based. Everything else, and
--- every e-mail, still goes one by one. Result rows and events are as before; the set-based items'
+-- every e-mail, still goes one by one. Threaded items first take a lock per contact, so two
+-- concurrent batches never both open an inquiry for the same sender. Result rows and events are as before; the set-based items'
 -- events come first, as the web path's always did (each inquiry's own events stay in order); their
 -- inquiry.created payloads are built right after the inserts, before the loop can add a later message
 -- of the same contact to the new inquiry or refresh the contact (ChatIngestIT compares with V10).
@@ -60,6 +61,13 @@ begin
   --    gate: a replay (stored before, earlier in this batch, or by a concurrent batch) inserts
   --    nothing and is answered with the inquiry it already belongs to.
   v_all := array(select x from jsonb_populate_recordset(null::hotline_item, items) x order by x.idx);
+  -- One writer at a time per threaded contact: a concurrent batch (the other writer slot, another
+  -- replica) with a message of the same sender waits here for this one's commit, then finds the
+  -- inquiry it opened instead of opening a second. Sorted, so two batches cannot deadlock; the
+  -- two-key form never meets the event-order lock (1022), which is taken last.
+  perform pg_advisory_xact_lock(1023, k)
+  from (select distinct hashtext(x.channel || ':' || x.address) as k from unnest(v_all) x
+        where not x.new_thread and x.address is not null order by 1) c;
   v_new := array(
     select t.x
     from (select x, x.idx, row_number() over (partition by x.channel, x.address order by x.idx) as rn

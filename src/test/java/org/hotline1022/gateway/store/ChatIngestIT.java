@@ -49,6 +49,7 @@ class ChatIngestIT {
   static Path dir;
   static PgServer pg;
   static Connection db;
+  static DbEndpoint endpoint;
   /** A second database on the same server, migrated up to V10 only: the reference V11 must match. */
   static Connection v10;
 
@@ -56,6 +57,7 @@ class ChatIngestIT {
   static void start() throws Exception {
     pg = PgServer.start(dir.resolve("pg"));
     DbEndpoint ep = Schema.migrated(pg.url());
+    endpoint = ep;
     db = DriverManager.getConnection(ep.jdbcUrl(), ep.user(), ep.password());
     execute("create database v10");
     DbEndpoint ref = DbEndpoint.fromUrl(pg.url().substring(0, pg.url().lastIndexOf('/')) + "/v10", 5000);
@@ -607,6 +609,37 @@ class ChatIngestIT {
         .extracting(ev -> ev.payload().getJsonObject("message").getLong("id")).containsExactlyElementsOf(messages.subList(1, messages.size()));
   }
 
+  // ---- concurrent batches: the other writer slot, or another replica
+
+  @Test
+  void aConcurrentBatchWithTheSameSenderWaitsAndJoinsTheInquiryTheFirstOpened() throws Exception {
+    String p = uid("psid");
+    Instant t = now();
+    try (Connection a = DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.user(), endpoint.password());
+        Connection b = DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.user(), endpoint.password())) {
+      a.setAutoCommit(false);
+      List<Result> first = ingest(a, List.of(chat("zalo", p, uid("m"), t)));   // not committed yet
+      var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return ingest(b, List.of(chat("zalo", p, uid("m"), t.plusSeconds(1)), chat("zalo", uid("psid"), uid("m"), t)));
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      Thread.sleep(500);
+      assertThat(second).as("the second batch waits for the first one's commit").isNotDone();
+      a.commit();
+      List<Result> rows = second.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(first.get(0).created()).isTrue();
+      assertThat(rows.get(0).created()).as("joined, not a second inquiry").isFalse();
+      assertThat(rows.get(0).inquiryId()).isEqualTo(first.get(0).inquiryId());
+      assertThat(rows.get(1).created()).isTrue();
+      assertThat(count("select count(*) from inquiry i join contact c on c.id = i.contact_id where c.address = '" + p + "'"))
+          .isEqualTo(1);
+      assertEvents(first.get(0).inquiryId());
+    }
+  }
+
   // ---- helpers
 
   record Result(int idx, String outcome, long inquiryId, String trackingCode, String status, boolean created) {}
@@ -648,12 +681,16 @@ class ChatIngestIT {
 
   /** One writer batch; rows come back sorted by idx, one per item. */
   private static List<Result> ingest(List<JsonObject> batch) throws SQLException {
+    return ingest(db, batch);
+  }
+
+  private static List<Result> ingest(Connection c, List<JsonObject> batch) throws SQLException {
     JsonArray items = new JsonArray();
     for (int i = 0; i < batch.size(); i++) {
       items.add(batch.get(i).copy().put("idx", i));
     }
     Map<Integer, Result> byIdx = new LinkedHashMap<>();
-    try (PreparedStatement st = db.prepareStatement("select * from hotline_ingest(?::jsonb)")) {
+    try (PreparedStatement st = c.prepareStatement("select * from hotline_ingest(?::jsonb)")) {
       st.setString(1, items.encode());
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
