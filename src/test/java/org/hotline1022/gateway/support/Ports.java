@@ -7,6 +7,8 @@ import java.net.Socket;
 
 /** Loopback port helpers for tests. */
 public final class Ports {
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private Ports() {}
 
   /**
@@ -19,6 +21,9 @@ public final class Ports {
     java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
     for (int attempt = 0; ; attempt++) {
       int port = 10_000 + random.nextInt(22_000);
+      if (!HANDED_OUT.add(port)) {
+        continue;   // never twice in one JVM: a gateway's SIP and HEP ports once came out equal (UDP bind failed)
+      }
       try (ServerSocket s = new ServerSocket()) {
         s.bind(new InetSocketAddress(port));
         try (java.net.DatagramSocket d = new java.net.DatagramSocket(port)) {
