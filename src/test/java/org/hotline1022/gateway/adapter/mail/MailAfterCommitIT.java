@@ -133,13 +133,19 @@ class MailAfterCommitIT {
       Eventually.until(Duration.ofSeconds(20), "stored", () -> stored(gw) == 3);
       Eventually.until(Duration.ofSeconds(10), "failure counted", () -> gw.registry.find("hotline.mail.after.commit.failures")
           .counters().stream().mapToDouble(c -> c.count()).sum() >= 1);
-      assertThat(look(null)[1]).as("left in the inbox").isEqualTo(2);
+      // the reader reopens the mailbox after the failed step (the session that failed once missed mail
+      // arriving meanwhile); the new session makes the folder again, so mail 3 is left or moved
+      // depending on whether it was in the failed round; mail 2 stays in the inbox either way
+      Eventually.until(Duration.ofSeconds(10), "folder made again", () -> look("Processed")[2] >= 0);
+      long[] seen = look("Processed");
+      assertThat(seen[1]).as("left in the inbox").isBetween(1L, 2L);
+      assertThat(seen[1] + seen[2]).as("inbox + folder: mails 2 and 3, each once").isEqualTo(2);
     }
     try (TestGateway gw = gateway(dir, "move:Processed")) {
       deliver(4);
       Eventually.until(Duration.ofSeconds(20), "new one stored", () -> stored(gw) == 4);
       assertThat(gw.count("select count(distinct external_id) from message where channel = 'email'")).isEqualTo(4);
-      // the two left behind are behind the checkpoint: not read again (no duplicate counted)
+      // those left behind are behind the checkpoint: not read again (no duplicate counted)
       assertThat(gw.registry.find("hotline.inquiries.received").tag("outcome", "duplicate").counters().stream()
           .mapToDouble(c -> c.count()).sum()).isZero();
     }
