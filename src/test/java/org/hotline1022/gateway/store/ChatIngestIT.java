@@ -730,14 +730,7 @@ class ChatIngestIT {
   }
 
   private static List<String> externalIds(long inquiryId) throws SQLException {
-    List<String> ids = new ArrayList<>();
-    try (Statement st = db.createStatement();
-        ResultSet rs = st.executeQuery("select external_id from message where inquiry_id = " + inquiryId + " order by id")) {
-      while (rs.next()) {
-        ids.add(rs.getString(1));
-      }
-    }
-    return ids;
+    return strings(db, "select external_id from message where inquiry_id = " + inquiryId + " order by id");
   }
 
   private static List<Long> longs(String sql) throws SQLException {
