@@ -194,11 +194,11 @@ public final class AgentStore {
   }
 
   /**
-   * Events after {@code since}, oldest first, for a replay. An officer's replay is filtered here
-   * already (their department, or transfers away from it).
+   * Events after {@code since}, oldest first, for a replay, in {@link EventColumns#FEED}. An
+   * officer's replay is filtered here already (their department, or transfers away from it).
    */
   public Future<RowSet<Row>> eventsAfter(long since, String scopeDepartment, int limit) {
-    return pool.preparedQuery("select " + EVENT_COLUMNS + " from event where seq > $1 and ($2::text is null or department = $2"
+    return pool.preparedQuery("select " + EventColumns.FEED + " from event where seq > $1 and ($2::text is null or department = $2"
             + " or payload->'change'->'from'->>'department' = $2) order by seq limit $3")
         .execute(Tuple.of(since, scopeDepartment, limit))
         .recover(AgentStore::unavailable);

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hotline1022.gateway.intake.LocalCodec;
 import org.hotline1022.gateway.store.DbEndpoint;
+import org.hotline1022.gateway.store.EventColumns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,7 @@ public final class EventFeedVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EventFeedVerticle.class);
   private static final String CHANNEL = "hotline_events";
   private static final int PAGE = 1000;
-  private static final String READ = "select seq, type, at, department, payload from event where seq > $1 order by seq limit " + PAGE;
+  private static final String READ = "select " + EventColumns.FEED + " from event where seq > $1 order by seq limit " + PAGE;
 
   private final DbEndpoint db;
   private final StreamHead head;

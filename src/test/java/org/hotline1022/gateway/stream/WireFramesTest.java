@@ -86,7 +86,7 @@ class WireFramesTest {
 
   private static FeedEvent event(long seq, String text) {
     byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-    return new FeedEvent(seq, 0, "inquiry.created", "d", null, null, null, null, text, Unpooled.wrappedBuffer(utf8), WireFrames.text(utf8));
+    return new FeedEvent(seq, 0, "inquiry.created", "d", null, null, null, null, Unpooled.wrappedBuffer(utf8), WireFrames.text(utf8));
   }
 
   private static String randomText(int bytes, Random random) {
