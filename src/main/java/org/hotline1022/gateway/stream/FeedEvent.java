@@ -8,12 +8,12 @@ import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import io.vertx.sqlclient.Row;
-import org.hotline1022.gateway.store.EventColumns;
 import java.time.Instant;
+import org.hotline1022.gateway.store.EventColumns;
 
 /**
- * One event of the log, ready to push: the wire frame is encoded once and shared by every session;
- * the fields the agents' filters need are pulled out of the payload.
+ * One event of the log, ready to push: the wire frame is built once and shared by every session;
+ * the fields the agents' filters need come picked out of the payload by the server.
  */
 public record FeedEvent(long seq, long atMillis, String type, String department, String previousDepartment, String topic,
     String status, String priority, ByteBuf frameBytes, ByteBuf wire) {
@@ -66,7 +66,7 @@ public record FeedEvent(long seq, long atMillis, String type, String department,
     if (!object) {
       middle = ",\"payload\":".getBytes(StandardCharsets.US_ASCII);
       from = 0;
-    } else if (skipSpace(payload, open + 1) < payload.length && payload[skipSpace(payload, open + 1)] == '}') {
+    } else if (payload[Math.min(skipSpace(payload, open + 1), payload.length - 1)] == '}') {
       middle = new byte[0]; // an empty payload: the head alone
       from = payload.length;
     } else {
