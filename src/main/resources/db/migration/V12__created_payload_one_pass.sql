@@ -23,6 +23,22 @@ create type hotline_message_doc as (
   author text, subject text, text text, attachments jsonb, "receivedAt" timestamptz);
 create type hotline_created_doc as (inquiry hotline_inquiry_doc, message hotline_message_doc);
 
+-- Every other event's inquiry and message objects come from these two (V2's, same output): through
+-- the composite types the contact is no longer serialized once more inside the inquiry, ~5 us less
+-- per message.created payload (16.6 against 22 us, measured like the above, equal on 20,000 rows).
+create or replace function hotline_inquiry_json(i inquiry, c contact) returns jsonb
+language sql stable as $$
+  select to_jsonb(row(i.id, i.tracking_code, i.channel, i.status, i.topic, i.priority, i.department, i.assignee, i.subject,
+    i.district, i.due_at, i.created_at, i.updated_at, i.last_message_at, i.first_response_at, i.closed_at, i.message_count,
+    i.version, row(c.address, c.display_name, c.phone, c.email)::hotline_contact_doc)::hotline_inquiry_doc)
+$$;
+
+create or replace function hotline_message_json(m message, tracking_code text) returns jsonb
+language sql stable as $$
+  select to_jsonb(row(m.id, m.inquiry_id, tracking_code, m.channel, m.external_id, m.direction, m.author, m.subject, m.body,
+    coalesce(m.attachments, '[]'::jsonb), m.received_at)::hotline_message_doc)
+$$;
+
 create or replace function hotline_ingest(items jsonb)
 returns table (idx int, outcome text, inquiry_id bigint, tracking_code text, status text, topic text,
                priority text, department text, due_at timestamptz, created boolean)
