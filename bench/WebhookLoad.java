@@ -17,13 +17,15 @@ import javax.crypto.spec.SecretKeySpec;
  * CONNECTIONS requests in flight at all times (closed loop: one request per keep-alive connection)
  * for SECONDS. Each delivery carries MESSAGES text messages in one entry. Prints "RESULT key value"
  * lines: acked messages (2xx x MESSAGES), messages/s, p50/p99 of the ack latency of 2xx answers,
- * counts by status (-1: the connection failed; it is reopened).
+ * counts by status (-1: the connection failed; it is reopened). With a TIMELINE file it also writes one
+ * line per 100 ms of the run (wall-clock epoch ms, answers completed, slowest answer in ms), so a tail
+ * can be matched with GC logs or vmstat, and prints how many of those windows held an answer over 50 ms.
  *
  * It speaks HTTP/1.1 over plain NIO sockets on one thread, with one Mac reused: it shares the two
  * cores with the gateway and Postgres, and a general HTTP client cost it ~100 us of CPU per request
  * (as much as the gateway's own work per message), which the gateway's figure then paid for.
  *
- * Run: java -cp target/hotline-gateway.jar bench/WebhookLoad.java URL SECRET SECONDS CONNECTIONS MESSAGES PREFIX
+ * Run: java -cp target/hotline-gateway.jar bench/WebhookLoad.java URL SECRET SECONDS CONNECTIONS MESSAGES PREFIX [TIMELINE]
  */
 public class WebhookLoad {
   static final String[] TEXTS = {
@@ -46,6 +48,7 @@ public class WebhookLoad {
     int connections = Integer.parseInt(args[3]);
     int messages = Integer.parseInt(args[4]);
     String prefix = args[5];
+    String timeline = args.length > 6 ? args[6] : null;
     InetSocketAddress address = new InetSocketAddress(uri.getHost(), uri.getPort());
     byte[] head = ("POST " + (uri.getPath().isEmpty() ? "/" : uri.getPath()) + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
         + "\r\nContent-Type: application/json\r\nX-Hub-Signature-256: sha256=").getBytes(StandardCharsets.US_ASCII);
@@ -56,6 +59,9 @@ public class WebhookLoad {
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     long seq = 0;
     long[] latencies = new long[1 << 20];
+    long[] doneAt = new long[1 << 20];   // completion, ns since the first request
+    long startNanos = System.nanoTime();
+    long startEpochMs = System.currentTimeMillis();
     int count = 0;
     Map<Integer, long[]> statuses = new TreeMap<>();
     int open = 0;
@@ -106,8 +112,11 @@ public class WebhookLoad {
         if (status / 100 == 2) {
           if (count == latencies.length) {
             latencies = Arrays.copyOf(latencies, count * 2);
+            doneAt = Arrays.copyOf(doneAt, count * 2);
           }
-          latencies[count++] = System.nanoTime() - conn.start;
+          long now = System.nanoTime();
+          doneAt[count] = now - startNanos;
+          latencies[count++] = now - conn.start;
         }
         if (System.nanoTime() >= end) {
           conn.channel.keyFor(selector).cancel();
@@ -126,6 +135,9 @@ public class WebhookLoad {
         }
       }
     }
+    if (timeline != null) {
+      writeTimeline(timeline, startEpochMs, doneAt, latencies, count);
+    }
     long[] all = Arrays.copyOf(latencies, count);
     Arrays.sort(all);
     long ok = statuses.entrySet().stream().filter(e -> e.getKey() / 100 == 2).mapToLong(e -> e.getValue()[0]).sum();
@@ -134,6 +146,27 @@ public class WebhookLoad {
     System.out.printf("RESULT p50_ms %.2f%n", all.length == 0 ? 0 : all[all.length / 2] / 1e6);
     System.out.printf("RESULT p99_ms %.2f%n", all.length == 0 ? 0 : all[(int) Math.min(all.length - 1, Math.ceil(all.length * 0.99) - 1)] / 1e6);
     statuses.forEach((s, n) -> System.out.printf("RESULT status_%d %d%n", s, n[0]));
+  }
+
+  /** Per 100 ms window: epoch ms, answers completed in it, the slowest of them (ms). */
+  static void writeTimeline(String file, long startEpochMs, long[] doneAt, long[] latencies, int count) throws IOException {
+    int windows = count == 0 ? 0 : (int) (doneAt[count - 1] / 100_000_000L) + 1;
+    long[] done = new long[windows];
+    long[] slowest = new long[windows];
+    for (int i = 0; i < count; i++) {
+      int w = (int) (doneAt[i] / 100_000_000L);
+      done[w]++;
+      slowest[w] = Math.max(slowest[w], latencies[i]);
+    }
+    int stalls = 0;
+    try (var out = new java.io.PrintWriter(file, StandardCharsets.US_ASCII)) {
+      for (int w = 0; w < windows; w++) {
+        out.printf("%d %d %.1f%n", startEpochMs + w * 100L, done[w], slowest[w] / 1e6);
+        stalls += slowest[w] > 50_000_000L ? 1 : 0;
+      }
+    }
+    System.out.printf("RESULT windows_100ms %d%n", windows);
+    System.out.printf("RESULT windows_over_50ms %d%n", stalls);
   }
 
   static void connect(Conn conn, InetSocketAddress address, Selector selector) throws IOException {
