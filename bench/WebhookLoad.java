@@ -59,7 +59,7 @@ public class WebhookLoad {
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     long seq = 0;
     long[] latencies = new long[1 << 20];
-    long[] doneAt = new long[1 << 20];   // completion, ns since the first request
+    long[] doneAt = new long[1 << 20];   // when each answer completed, ns since the run started
     long startNanos = System.nanoTime();
     long startEpochMs = System.currentTimeMillis();
     int count = 0;
