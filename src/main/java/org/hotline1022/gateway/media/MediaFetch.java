@@ -145,12 +145,12 @@ final class MediaFetch {
     return done.future();
   }
 
-  /** Drops a response without reading its body; the reset is expected, so it is not logged as an error. */
   /**
-   * Drops the rest of a response that is not read. A short body (a redirect's, an error page's)
-   * often arrives with the head and is read in full before this runs: Vert.x then refuses a handler
-   * with IllegalStateException, which surfaced as a "timeout" and turned a refused hop or a 404 into
-   * a transient failure (MediaGuardTest, about one run in eight).
+   * Drops the rest of a response that is not read; the reset is expected, so it is not logged as an
+   * error. A short body (a redirect's, an error page's) often arrives with the head and is read in
+   * full before this runs: Vert.x then refuses a handler with IllegalStateException, which surfaced
+   * as a "timeout" and turned a refused hop or a 404 into a transient failure (MediaGuardTest, about
+   * one run in eight).
    */
   private static void discard(HttpClientResponse resp) {
     try {
